@@ -1,0 +1,151 @@
+import { domainToASCII } from 'node:url';
+import type { Logger } from 'pino';
+import { RelayError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Store } from '../store/index.ts';
+import type { SigningKey } from '../store/domains.ts';
+import { insertAcceptedMessage } from '../store/messages.ts';
+import { findIdempotencyRecord, insertIdempotencyRecord } from '../store/idempotency.ts';
+import { asUtf8, countHeader, fromAddress, headerValue, splitMessage } from './headers.ts';
+import type { AcceptInput, AcceptResult } from './types.ts';
+
+export type DkimSignFn = (raw: Buffer, keys: SigningKey[]) => Promise<Buffer>;
+
+export interface AcceptPipelineDeps {
+  store: Store;
+  sign: DkimSignFn;
+  hostname: string;
+  maxMessageSize: number;
+  maxRecipients: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** An HTTP Idempotency-Key and the hash of the request it came with. */
+export interface IdempotencyInput {
+  key: string;
+  requestHash: string;
+}
+
+export function domainOfAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  const domain = at === -1 ? '' : address.slice(at + 1);
+  return (domainToASCII(domain) || domain).toLowerCase();
+}
+
+/**
+ * The acceptance checklist every message passes, from either front door, before the
+ * relay promises to deliver it. Each step either passes or throws a RelayError; nothing
+ * is written until the final commit, so a rejection leaves no trace in the database.
+ */
+export function createAcceptPipeline(deps: AcceptPipelineDeps) {
+  const now = deps.now ?? Date.now;
+
+  function checkEnvelope(input: AcceptInput): void {
+    if (input.recipients.length === 0) throw new RelayError('validation_failed', 'At least one recipient is required', 'to');
+    if (input.recipients.length > deps.maxRecipients) {
+      throw new RelayError('too_many_recipients', `At most ${deps.maxRecipients} recipients per message`, 'to');
+    }
+    if (input.raw.length > deps.maxMessageSize) {
+      throw new RelayError('message_too_large', `The message is ${input.raw.length} bytes; the limit is ${deps.maxMessageSize}`);
+    }
+  }
+
+  async function checkSenderDomains(input: AcceptInput, fromHeader: string): Promise<string> {
+    if (countHeader(splitMessage(input.raw).fields, 'From') !== 1) {
+      throw new RelayError('invalid_message', 'The message must have exactly one From header', 'from');
+    }
+    const from = fromAddress(fromHeader);
+    if (!from) throw new RelayError('invalid_message', 'The From header must contain exactly one address', 'from');
+    const fromDomain = domainOfAddress(from);
+    if (!(await deps.store.domains.accountOwns(input.accountId, fromDomain))) {
+      throw new RelayError('sender_domain_not_allowed', `The From domain ${fromDomain} does not belong to this account`, 'from');
+    }
+    if (input.mailFrom !== '') {
+      const envelopeDomain = domainOfAddress(input.mailFrom);
+      if (envelopeDomain !== fromDomain && !(await deps.store.domains.accountOwns(input.accountId, envelopeDomain))) {
+        throw new RelayError('sender_domain_not_allowed', `The envelope sender domain ${envelopeDomain} does not belong to this account`, 'mail_from');
+      }
+    }
+    return fromDomain;
+  }
+
+  /** Adds Message-ID and Date when the client left them out (RFC 6409 §8 allows this). */
+  function completeHeaders(raw: Buffer, fields: ReturnType<typeof splitMessage>['fields']): { raw: Buffer; messageIdHeader: string } {
+    const added: string[] = [];
+    let messageIdHeader = headerValue(fields, 'Message-ID');
+    if (!messageIdHeader) {
+      messageIdHeader = `<${newId('m', now()).slice(2)}@${deps.hostname}>`;
+      added.push(`Message-ID: ${messageIdHeader}`);
+    }
+    if (!headerValue(fields, 'Date')) added.push(`Date: ${new Date(now()).toUTCString().replace('GMT', '+0000')}`);
+    if (added.length === 0) return { raw, messageIdHeader };
+    return { raw: Buffer.concat([Buffer.from(added.join('\r\n') + '\r\n'), raw]), messageIdHeader };
+  }
+
+  return async function accept(input: AcceptInput, idempotency?: IdempotencyInput): Promise<AcceptResult> {
+    checkEnvelope(input);
+    const { fields } = splitMessage(input.raw);
+    const fromHeader = headerValue(fields, 'From');
+    if (!fromHeader) throw new RelayError('invalid_message', 'The message has no From header', 'from');
+    const fromDomain = await checkSenderDomains(input, fromHeader);
+    const completed = completeHeaders(input.raw, fields);
+    const keys = await deps.store.domains.signingKeys(input.accountId, fromDomain);
+    const signed = keys.length > 0 ? await deps.sign(completed.raw, keys) : completed.raw;
+    const subject = headerValue(fields, 'Subject');
+    const recipients = input.recipients.map((r) => {
+      const at = r.lastIndexOf('@');
+      return at === -1 ? r : r.slice(0, at + 1) + domainOfAddress(r);
+    });
+
+    const knex = deps.store.db.knex;
+    const commit = () =>
+      knex.transaction(async (trx) => {
+        if (idempotency) {
+          const previous = await findIdempotencyRecord(trx, input.accountId, idempotency.key);
+          if (previous) {
+            if (previous.requestHash !== idempotency.requestHash) throw new RelayError('idempotency_conflict');
+            return { result: previous.response as AcceptResult, replayed: true };
+          }
+        }
+        const inserted = await insertAcceptedMessage(
+          trx,
+          {
+            accountId: input.accountId,
+            source: input.source,
+            mailFrom: input.mailFrom,
+            fromHeader: asUtf8(fromHeader),
+            subject: subject === undefined ? null : asUtf8(subject),
+            messageIdHeader: completed.messageIdHeader,
+            raw: signed,
+            tags: input.tags ?? [],
+            metadata: input.metadata ?? {},
+            recipients,
+          },
+          now(),
+        );
+        const result: AcceptResult = { messageId: inserted.messageId, recipients: inserted.recipients };
+        if (idempotency) {
+          await insertIdempotencyRecord(trx, { accountId: input.accountId, key: idempotency.key, requestHash: idempotency.requestHash, messageId: result.messageId, response: result }, now());
+        }
+        return { result, replayed: false };
+      });
+
+    let outcome: { result: AcceptResult; replayed: boolean };
+    try {
+      outcome = await commit();
+    } catch (err) {
+      // Two requests with one Idempotency-Key raced: the loser's insert hit the primary
+      // key; its retry now finds the winner's record and answers with it (or 409).
+      if (!idempotency || err instanceof RelayError) throw err;
+      outcome = await commit();
+    }
+    deps.logger.info(
+      { event: outcome.replayed ? 'message.idempotent_replay' : 'message.accepted', messageId: outcome.result.messageId, accountId: input.accountId, source: input.source, recipients: recipients.length, size: signed.length, dkim: keys.length },
+      outcome.replayed ? 'idempotent replay' : 'message accepted',
+    );
+    return outcome.result;
+  };
+}
+
+export type AcceptPipeline = ReturnType<typeof createAcceptPipeline>;

@@ -1,0 +1,44 @@
+/**
+ * The relay's whole configuration as one table: environment variable, type, default and
+ * description. `loadConfig` validates against it at start; `docs/configuration.md` is
+ * generated from it (npm run docs:config), so the README never drifts from the code.
+ */
+export type SettingType = 'string' | 'port' | 'int' | 'bool' | 'list' | 'duration-list' | 'duration' | 'size';
+
+export interface SettingSpec {
+  env: string;
+  type: SettingType;
+  /** Default as the operator would write it; undefined = no default (optional setting). */
+  default?: string;
+  description: string;
+}
+
+export const SETTINGS = {
+  dataDir: { env: 'RELAY_DATA_DIR', type: 'string', default: './data', description: 'Folder for the embedded SQLite database, generated TLS certificate and other local state.' },
+  databaseUrl: { env: 'RELAY_DATABASE_URL', type: 'string', description: 'Database URL. `postgres://user@host:5432/db` for PostgreSQL (several relay instances may share it); `sqlite:///path/relay.db` or unset for the embedded SQLite file `$RELAY_DATA_DIR/relay.db`.' },
+  httpHost: { env: 'RELAY_HTTP_HOST', type: 'string', default: '0.0.0.0', description: 'Address the HTTP API listens on.' },
+  httpPort: { env: 'RELAY_HTTP_PORT', type: 'port', default: '8025', description: 'Port of the HTTP API (send API, admin API, health checks). 0 picks a free port.' },
+  smtpHost: { env: 'RELAY_SMTP_HOST', type: 'string', default: '0.0.0.0', description: 'Address the SMTP submission ports listen on.' },
+  submissionPort: { env: 'RELAY_SUBMISSION_PORT', type: 'port', default: '587', description: 'SMTP submission port with STARTTLS (AUTH only after TLS). Empty disables it.' },
+  smtpsPort: { env: 'RELAY_SMTPS_PORT', type: 'port', default: '465', description: 'SMTP submission port with implicit TLS. Empty disables it.' },
+  inboundPort: { env: 'RELAY_INBOUND_PORT', type: 'port', default: '25', description: 'Inbound port for bounces and complaints (used once bounce processing lands). Empty disables it.' },
+  hostname: { env: 'RELAY_HOSTNAME', type: 'string', default: 'localhost', description: 'The relay\'s host name: SMTP greeting, HELO towards MX hosts and Message-ID domain. Should match the PTR record of the sending IP.' },
+  publicUrl: { env: 'RELAY_PUBLIC_URL', type: 'string', default: 'http://localhost:8025', description: 'Public base URL of the HTTP API, used for tracking and unsubscribe links.' },
+  tlsCertFile: { env: 'RELAY_TLS_CERT_FILE', type: 'string', description: 'PEM certificate (chain) for STARTTLS and port 465. When unset a self-signed pair is generated under the data folder, with a warning.' },
+  tlsKeyFile: { env: 'RELAY_TLS_KEY_FILE', type: 'string', description: 'PEM private key matching RELAY_TLS_CERT_FILE.' },
+  adminToken: { env: 'RELAY_ADMIN_TOKEN', type: 'string', description: 'Bearer token for the admin API. When unset one is generated, printed once and stored hashed under the data folder.' },
+  secretKey: { env: 'RELAY_SECRET_KEY', type: 'string', description: 'Key (32 bytes, base64 or hex) that encrypts DKIM private keys at rest. When unset one is generated into `$RELAY_DATA_DIR/secret.key`; instances sharing a PostgreSQL database must all set the same value.' },
+  dnsServers: { env: 'RELAY_DNS_SERVERS', type: 'list', description: 'Comma-separated resolvers (`ip` or `ip:port`) for MX and other lookups. Unset uses the system resolvers.' },
+  mxPort: { env: 'RELAY_MX_PORT', type: 'port', default: '25', description: 'Port used when delivering to MX hosts.' },
+  routes: { env: 'RELAY_ROUTES', type: 'list', description: 'Static transport routes `domain=host:port`, comma-separated; `*=host:port` sends everything through a smarthost. Routed domains skip MX lookup.' },
+  retrySchedule: { env: 'RELAY_RETRY_SCHEDULE', type: 'duration-list', default: '5m,10m,30m,1h,2h,4h', description: 'Delays between delivery attempts after a temporary failure; the last one repeats until the maximum queue age.' },
+  maxQueueAge: { env: 'RELAY_MAX_QUEUE_AGE', type: 'duration', default: '48h', description: 'A recipient still not delivered this long after acceptance bounces.' },
+  maxMessageSize: { env: 'RELAY_MAX_MESSAGE_SIZE', type: 'size', default: '25MB', description: 'Largest accepted message (SMTP SIZE and HTTP body).' },
+  maxRecipients: { env: 'RELAY_MAX_RECIPIENTS', type: 'int', default: '100', description: 'Most envelope recipients per message.' },
+  deliveryConcurrency: { env: 'RELAY_DELIVERY_CONCURRENCY', type: 'int', default: '50', description: 'Deliveries in flight per relay process.' },
+  maxConnectionsPerHost: { env: 'RELAY_MAX_CONNECTIONS_PER_HOST', type: 'int', default: '5', description: 'Simultaneous connections to one MX host.' },
+  leaseDuration: { env: 'RELAY_LEASE_DURATION', type: 'duration', default: '5m', description: 'How long a worker owns a claimed queue row; rows of a crashed worker come back after it.' },
+  logLevel: { env: 'RELAY_LOG_LEVEL', type: 'string', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent.' },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof SETTINGS;

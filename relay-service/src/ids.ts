@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+
+// Crockford base32 without I, L, O, U: ids stay readable when read aloud or copied.
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+function encodeTime(ms: number, length: number): string {
+  let out = '';
+  let value = ms;
+  for (let i = 0; i < length; i++) {
+    out = ALPHABET[value % 32] + out;
+    value = Math.floor(value / 32);
+  }
+  return out;
+}
+
+function encodeRandom(length: number): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i]! % 32];
+  return out;
+}
+
+/**
+ * A prefixed, time-ordered id (`msg_01h...`). The time part sorts lexicographically in
+ * creation order, which is what cursor pagination on `id` relies on; 16 random characters
+ * (80 bits) make collisions between relay instances irrelevant.
+ */
+export function newId(prefix: string, now: number = Date.now()): string {
+  return `${prefix}_${encodeTime(now, 10)}${encodeRandom(16)}`;
+}
+
+/** A random secret of `bytes` bytes, base64url, for tokens and passwords shown once. */
+export function newSecret(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}

@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { migrationSource } from './migrations/index.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  knex: Knex;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns int8 (our millisecond timestamps) as strings to avoid precision loss
+// above 2^53; millisecond epochs stay far below that, so numbers are safe and simpler.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+/** Where an SQLite URL points: `sqlite:///abs/path.db`, `sqlite://rel/path.db`, `sqlite::memory:`. */
+function sqliteFilename(url: string): string {
+  const rest = url.replace(/^sqlite:(\/\/)?/, '');
+  return rest === ':memory:' ? ':memory:' : path.resolve(rest);
+}
+
+/**
+ * The one knex factory. SQLite runs in WAL mode with synchronous=FULL so a committed
+ * transaction survives a power cut, not only a process crash: a 250 reply means the
+ * message is on disk (promise 1). PostgreSQL keeps its defaults (fsync on commit).
+ */
+export function openDatabase(url: string): Database {
+  let knex: Knex;
+  let dialect: Dialect;
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    dialect = 'postgres';
+    knex = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
+  } else if (url.startsWith('sqlite:')) {
+    dialect = 'sqlite';
+    const filename = sqliteFilename(url);
+    if (filename !== ':memory:') mkdirSync(path.dirname(filename), { recursive: true });
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('synchronous = FULL');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 5000');
+          done(null, conn);
+        },
+      },
+    });
+  } else {
+    throw new Error(`RELAY_DATABASE_URL: unsupported database URL "${url.replace(/\/\/[^@]*@/, '//***@')}" (use postgres://… or sqlite://…)`);
+  }
+  return { knex, dialect, close: () => knex.destroy() };
+}
+
+/** Brings the schema up to date; safe to call from several instances at once (knex locks). */
+export async function migrateToLatest(db: Database): Promise<void> {
+  await db.knex.migrate.latest({ migrationSource });
+}
+
+export async function migrateDown(db: Database): Promise<void> {
+  await db.knex.migrate.rollback({ migrationSource }, true);
+}

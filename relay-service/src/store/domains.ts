@@ -1,0 +1,113 @@
+import type { Knex } from 'knex';
+import { newId } from '../ids.ts';
+import type { Keyring } from '../auth/keyring.ts';
+
+export interface Domain {
+  id: string;
+  account_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface DkimKeyRecord {
+  id: string;
+  domain_id: string;
+  selector: string;
+  algorithm: 'rsa' | 'ed25519';
+  public_key: string;
+  active: boolean;
+  created_at: number;
+}
+
+/** A key ready for signing: the private key decrypted, only in memory. */
+export interface SigningKey {
+  domain: string;
+  selector: string;
+  algorithm: 'rsa' | 'ed25519';
+  privateKeyPem: string;
+}
+
+export type AddDomainResult = { ok: true; domain: Domain; created: boolean } | { ok: false; reason: 'taken' };
+
+export class DomainRepository {
+  private readonly knex: Knex;
+  private readonly keyring: Keyring;
+  constructor(knex: Knex, keyring: Keyring) {
+    this.knex = knex;
+    this.keyring = keyring;
+  }
+
+  /**
+   * Adds a domain to an account. A domain owned by another account is refused with the
+   * same answer whoever owns it, so the reply leaks nothing about other tenants.
+   */
+  async add(accountId: string, name: string, now = Date.now()): Promise<AddDomainResult> {
+    const existing: Domain | undefined = await this.knex('domains').where({ name }).first();
+    if (existing) return existing.account_id === accountId ? { ok: true, domain: existing, created: false } : { ok: false, reason: 'taken' };
+    const domain: Domain = { id: newId('dom', now), account_id: accountId, name, created_at: now };
+    try {
+      await this.knex('domains').insert(domain);
+    } catch (err) {
+      // Lost a race with another request adding the same name.
+      const winner: Domain | undefined = await this.knex('domains').where({ name }).first();
+      if (winner?.account_id === accountId) return { ok: true, domain: winner, created: false };
+      if (winner) return { ok: false, reason: 'taken' };
+      throw err;
+    }
+    return { ok: true, domain, created: true };
+  }
+
+  async listForAccount(accountId: string): Promise<Domain[]> {
+    return this.knex('domains').where({ account_id: accountId }).orderBy('name');
+  }
+
+  async findForAccount(accountId: string, name: string): Promise<Domain | undefined> {
+    return this.knex('domains').where({ account_id: accountId, name }).first();
+  }
+
+  async accountOwns(accountId: string, name: string): Promise<boolean> {
+    return Boolean(await this.findForAccount(accountId, name));
+  }
+
+  /** Stores a key (encrypted) and makes it the active one for its algorithm. */
+  async setDkimKey(domainId: string, key: { selector: string; algorithm: 'rsa' | 'ed25519'; privateKeyPem: string; publicKey: string }, now = Date.now()): Promise<DkimKeyRecord> {
+    return this.knex.transaction(async (trx) => {
+      await trx('dkim_keys').where({ domain_id: domainId, algorithm: key.algorithm }).update({ active: false });
+      await trx('dkim_keys').where({ domain_id: domainId, selector: key.selector }).delete();
+      const row = {
+        id: newId('dkim', now),
+        domain_id: domainId,
+        selector: key.selector,
+        algorithm: key.algorithm,
+        private_key: this.keyring.encrypt(key.privateKeyPem),
+        public_key: key.publicKey,
+        active: true,
+        created_at: now,
+      };
+      await trx('dkim_keys').insert(row);
+      const { private_key: _omit, ...record } = row;
+      return record;
+    });
+  }
+
+  async listDkimKeys(domainId: string): Promise<DkimKeyRecord[]> {
+    const rows = await this.knex('dkim_keys').where({ domain_id: domainId }).orderBy('id').select('id', 'domain_id', 'selector', 'algorithm', 'public_key', 'active', 'created_at');
+    return rows.map((r: DkimKeyRecord) => ({ ...r, active: Boolean(r.active) }));
+  }
+
+  /** Active signing keys of an account's domain (RSA first), decrypted for the signer. */
+  async signingKeys(accountId: string, domainName: string): Promise<SigningKey[]> {
+    const rows = await this.knex('dkim_keys as k')
+      .join('domains as d', 'd.id', 'k.domain_id')
+      .where({ 'd.account_id': accountId, 'd.name': domainName, 'k.active': true })
+      .select('k.selector', 'k.algorithm', 'k.private_key');
+    return rows
+      .map((r: { selector: string; algorithm: 'rsa' | 'ed25519'; private_key: string }) => ({
+        domain: domainName,
+        selector: r.selector,
+        algorithm: r.algorithm,
+        privateKeyPem: this.keyring.decrypt(r.private_key),
+      }))
+      .sort((a: SigningKey, b: SigningKey) => (a.algorithm === b.algorithm ? 0 : a.algorithm === 'rsa' ? -1 : 1));
+  }
+}

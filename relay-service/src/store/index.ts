@@ -1,0 +1,31 @@
+import type { Database } from './db.ts';
+import type { Keyring } from '../auth/keyring.ts';
+import { AccountRepository } from './accounts.ts';
+import { ApiTokenRepository } from './api-tokens.ts';
+import { SmtpUserRepository } from './smtp-users.ts';
+import { DomainRepository } from './domains.ts';
+import { MessageRepository } from './messages.ts';
+import { QueueRepository } from './queue.ts';
+
+/** Every repository over one database: the only way the rest of the relay reaches knex. */
+export interface Store {
+  db: Database;
+  accounts: AccountRepository;
+  apiTokens: ApiTokenRepository;
+  smtpUsers: SmtpUserRepository;
+  domains: DomainRepository;
+  messages: MessageRepository;
+  queue: QueueRepository;
+}
+
+export function createStore(db: Database, keyring: Keyring): Store {
+  return {
+    db,
+    accounts: new AccountRepository(db.knex),
+    apiTokens: new ApiTokenRepository(db.knex),
+    smtpUsers: new SmtpUserRepository(db.knex),
+    domains: new DomainRepository(db.knex, keyring),
+    messages: new MessageRepository(db.knex),
+    queue: new QueueRepository(db.knex, db.dialect),
+  };
+}

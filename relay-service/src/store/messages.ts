@@ -1,0 +1,176 @@
+import type { Knex } from 'knex';
+import { newId } from '../ids.ts';
+
+export type RecipientStatus = 'queued' | 'deferred' | 'sending' | 'delivered' | 'bounced' | 'failed';
+
+export interface NewMessage {
+  accountId: string;
+  source: 'smtp' | 'http';
+  mailFrom: string;
+  fromHeader: string | null;
+  subject: string | null;
+  messageIdHeader: string | null;
+  raw: Buffer;
+  tags: string[];
+  metadata: Record<string, string>;
+  recipients: string[];
+}
+
+export interface InsertedMessage {
+  messageId: string;
+  recipients: { id: string; email: string }[];
+}
+
+export interface MessageRow {
+  id: string;
+  account_id: string;
+  source: string;
+  mail_from: string;
+  from_header: string | null;
+  subject: string | null;
+  message_id_header: string | null;
+  size: number;
+  tags: string | null;
+  metadata: string | null;
+  created_at: number;
+}
+
+export interface RecipientRow {
+  id: string;
+  message_id: string;
+  account_id: string;
+  email: string;
+  domain: string;
+  status: RecipientStatus;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  last_response: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/**
+ * Writes an accepted message, one queue row per recipient and their `queued` events, in
+ * the caller's transaction: either all of it is committed or none (no half-written send).
+ */
+export async function insertAcceptedMessage(trx: Knex.Transaction, input: NewMessage, now = Date.now()): Promise<InsertedMessage> {
+  const messageId = newId('msg', now);
+  await trx('messages').insert({
+    id: messageId,
+    account_id: input.accountId,
+    source: input.source,
+    mail_from: input.mailFrom,
+    from_header: input.fromHeader,
+    subject: input.subject,
+    message_id_header: input.messageIdHeader,
+    size: input.raw.length,
+    raw: input.raw,
+    tags: JSON.stringify(input.tags),
+    metadata: JSON.stringify(input.metadata),
+    created_at: now,
+  });
+  const recipients = input.recipients.map((email) => ({ id: newId('rcpt', now), email }));
+  await trx('recipients').insert(
+    recipients.map((r) => ({
+      id: r.id,
+      message_id: messageId,
+      account_id: input.accountId,
+      email: r.email,
+      domain: domainOf(r.email),
+      status: 'queued',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
+  await trx('events').insert(
+    recipients.map((r) => ({
+      id: newId('evt', now),
+      account_id: input.accountId,
+      message_id: messageId,
+      recipient_id: r.id,
+      recipient: r.email,
+      type: 'queued',
+      data: JSON.stringify({ source: input.source }),
+      created_at: now,
+    })),
+  );
+  return { messageId, recipients };
+}
+
+export class MessageRepository {
+  private readonly knex: Knex;
+  constructor(knex: Knex) {
+    this.knex = knex;
+  }
+
+  async getRaw(messageId: string): Promise<Buffer | undefined> {
+    const row = await this.knex('messages').where({ id: messageId }).first('raw');
+    return row ? Buffer.from(row.raw) : undefined;
+  }
+
+  /** A message of this account (never another's), without its body. */
+  async get(accountId: string, id: string): Promise<MessageRow | undefined> {
+    return this.knex('messages')
+      .where({ id, account_id: accountId })
+      .first('id', 'account_id', 'source', 'mail_from', 'from_header', 'subject', 'message_id_header', 'size', 'tags', 'metadata', 'created_at');
+  }
+
+  /** Newest first; `before` is the cursor (an id: ids sort by creation time). */
+  async list(accountId: string, options: { limit: number; before?: string | undefined }): Promise<MessageRow[]> {
+    const q = this.knex('messages')
+      .where({ account_id: accountId })
+      .orderBy('id', 'desc')
+      .limit(options.limit)
+      .select('id', 'account_id', 'source', 'mail_from', 'from_header', 'subject', 'message_id_header', 'size', 'tags', 'metadata', 'created_at');
+    if (options.before) q.where('id', '<', options.before);
+    return q;
+  }
+
+  async recipientsOf(messageIds: string[]): Promise<RecipientRow[]> {
+    if (messageIds.length === 0) return [];
+    return this.knex('recipients').whereIn('message_id', messageIds).orderBy('id');
+  }
+
+  async attemptsOf(messageId: string): Promise<AttemptRow[]> {
+    return this.knex('attempts').where({ message_id: messageId }).orderBy('id');
+  }
+
+  async eventsOf(messageId: string): Promise<EventRow[]> {
+    return this.knex('events').where({ message_id: messageId }).orderBy('id');
+  }
+}
+
+export interface AttemptRow {
+  id: string;
+  recipient_id: string;
+  message_id: string;
+  outcome: string;
+  category: string | null;
+  response: string | null;
+  response_code: number | null;
+  enhanced_status: string | null;
+  mx_host: string | null;
+  mx_ip: string | null;
+  tls: boolean | number;
+  duration_ms: number;
+  created_at: number;
+}
+
+export interface EventRow {
+  id: string;
+  account_id: string;
+  message_id: string;
+  recipient_id: string | null;
+  recipient: string | null;
+  type: string;
+  data: string | null;
+  created_at: number;
+}

@@ -1,0 +1,19 @@
+import type { Knex } from 'knex';
+import * as core from './20261129_001_core.ts';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+// Listed in code rather than read from a folder, so migrations work the same from source,
+// from a bundle and from any working directory. Append new ones; never edit an old one.
+const MIGRATIONS: Record<string, Migration> = {
+  '20261129_001_core': core,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => MIGRATIONS[name]!,
+};

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suites use as real peers, when missing:
+# postfix (a second SMTP implementation as receiving MX, plus smtp-source/smtp-sink),
+# swaks (an independent SMTP client), python3-dkim (an independent DKIM verifier).
+# Services are not started by the install (policy-rc.d): tests start their own instances.
+set -euo pipefail
+wanted=(postfix swaks python3-dkim python3-dnspython)
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "relaypress: missing Debian packages (${missing[*]}); run as root or install them" >&2
+  exit 1
+fi
+echo "relaypress: installing Debian packages: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; created_policy=1; fi
+trap '[ $created_policy = 1 ] && rm -f "$policy"' EXIT
+apt-get update -qq >&2 || true
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
