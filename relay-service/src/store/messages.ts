@@ -111,6 +111,11 @@ export class MessageRepository {
     this.knex = knex;
   }
 
+  async mailFrom(messageId: string): Promise<string> {
+    const row = await this.knex('messages').where({ id: messageId }).first('mail_from');
+    return row?.mail_from ?? '';
+  }
+
   async getRaw(messageId: string): Promise<Buffer | undefined> {
     const row = await this.knex('messages').where({ id: messageId }).first('raw');
     return row ? Buffer.from(row.raw) : undefined;

@@ -1,0 +1,176 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, configurationTable } from '../config/load.ts';
+import { openDatabase, migrateToLatest } from '../store/db.ts';
+import { createStore, type Store } from '../store/index.ts';
+import { createKeyring, loadOrCreateSecretKey } from '../auth/keyring.ts';
+import { rotateAdminToken } from '../auth/admin-token.ts';
+import { normalizeDomainName } from '../domains/names.ts';
+import { generateDkimKey } from '../domains/dkim-keys.ts';
+import { startRelay } from '../relay.ts';
+
+const USAGE = `Usage: relaypress-relay [command] [options]
+
+Commands:
+  start                                   Run the relay (default)
+  migrate                                 Bring the database schema up to date
+  config                                  Print every setting (environment variables)
+  account create --name NAME              Create an account (tenant)
+  account list
+  token create --account ID [--name N]    Create an API token (shown once)
+  token list --account ID
+  token revoke --account ID --id TOKEN_ID
+  smtp-user create --account ID [--username U]   Create SMTP credentials (password shown once)
+  smtp-user list --account ID
+  smtp-user revoke --account ID --id USER_ID
+  domain add --account ID --domain NAME   Let the account send from a domain
+  domain list --account ID
+  dkim generate --account ID --domain NAME [--selector S] [--algorithm rsa|ed25519]
+                                          Generate and activate a DKIM key; prints the DNS record
+  admin-token rotate                      Replace the admin API token (shown once)
+
+Settings come from environment variables (and a .env file); see 'relaypress-relay config'.`;
+
+class UsageError extends Error {}
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function print(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(db);
+    const { key } = loadOrCreateSecretKey(config.secretKey, config.dataDir);
+    return await fn(createStore(db, createKeyring(key)));
+  } finally {
+    await db.close();
+  }
+}
+
+async function requireAccount(store: Store, id: string): Promise<void> {
+  if (!(await store.accounts.get(id))) throw new UsageError(`no account ${id}`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command = 'start', sub, ...rest] = argv;
+  const parsed = parseArgs({
+    args: command === 'start' || command === 'migrate' || command === 'config' ? argv.slice(1) : rest,
+    options: {
+      name: { type: 'string' }, account: { type: 'string' }, id: { type: 'string' }, username: { type: 'string' },
+      domain: { type: 'string' }, selector: { type: 'string' }, algorithm: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  if (command === 'help' || command === '--help' || command === '-h' || v.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    switch (`${command}${['start', 'migrate', 'config'].includes(command) ? '' : ` ${sub ?? ''}`}`) {
+      case 'start': {
+        const relay = await startRelay(loadConfig());
+        const stop = (signal: string) => {
+          relay.logger.info({ event: 'relay.signal', signal }, 'shutting down');
+          relay.stop().then(() => process.exit(0), () => process.exit(1));
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+        return await new Promise<number>(() => {});
+      }
+      case 'migrate':
+        await withStore(async () => undefined);
+        console.log('database schema is up to date');
+        return 0;
+      case 'config':
+        console.log(configurationTable());
+        return 0;
+      case 'account create':
+        return withStore(async (s) => (print(await s.accounts.create(required(v, 'name'))), 0));
+      case 'account list':
+        return withStore(async (s) => (print(await s.accounts.list()), 0));
+      case 'token create':
+        return withStore(async (s) => {
+          const account = required(v, 'account');
+          await requireAccount(s, account);
+          print(await s.apiTokens.create(account, (v.name as string | undefined) ?? 'cli'));
+          return 0;
+        });
+      case 'token list':
+        return withStore(async (s) => (print(await s.apiTokens.list(required(v, 'account'))), 0));
+      case 'token revoke':
+        return withStore(async (s) => {
+          const ok = await s.apiTokens.revoke(required(v, 'account'), required(v, 'id'));
+          if (!ok) throw new UsageError('no such live token for this account');
+          print({ revoked: true });
+          return 0;
+        });
+      case 'smtp-user create':
+        return withStore(async (s) => {
+          const account = required(v, 'account');
+          await requireAccount(s, account);
+          const username = v.username as string | undefined;
+          if (username !== undefined && (await s.smtpUsers.usernameTaken(username))) throw new UsageError(`username ${username} is taken`);
+          print(await s.smtpUsers.create(account, username));
+          return 0;
+        });
+      case 'smtp-user list':
+        return withStore(async (s) => (print(await s.smtpUsers.list(required(v, 'account'))), 0));
+      case 'smtp-user revoke':
+        return withStore(async (s) => {
+          if (!(await s.smtpUsers.revoke(required(v, 'account'), required(v, 'id')))) throw new UsageError('no such live SMTP user for this account');
+          print({ revoked: true });
+          return 0;
+        });
+      case 'domain add':
+        return withStore(async (s) => {
+          const account = required(v, 'account');
+          await requireAccount(s, account);
+          const name = normalizeDomainName(required(v, 'domain'));
+          if (!name.ok) throw new UsageError(name.message);
+          const result = await s.domains.add(account, name.value);
+          if (!result.ok) throw new UsageError(`domain ${name.value} cannot be added to this account`);
+          print(result.domain);
+          return 0;
+        });
+      case 'domain list':
+        return withStore(async (s) => (print(await s.domains.listForAccount(required(v, 'account'))), 0));
+      case 'dkim generate':
+        return withStore(async (s) => {
+          const account = required(v, 'account');
+          const name = normalizeDomainName(required(v, 'domain'));
+          if (!name.ok) throw new UsageError(name.message);
+          const domain = await s.domains.findForAccount(account, name.value);
+          if (!domain) throw new UsageError(`domain ${name.value} is not on this account (add it first)`);
+          const algorithm = ((v.algorithm as string | undefined) ?? 'rsa') as 'rsa' | 'ed25519';
+          if (algorithm !== 'rsa' && algorithm !== 'ed25519') throw new UsageError('--algorithm must be rsa or ed25519');
+          const key = generateDkimKey(algorithm);
+          const selector = (v.selector as string | undefined) ?? `rp${algorithm === 'rsa' ? 'r' : 'e'}${new Date().toISOString().slice(0, 7).replace('-', '')}`;
+          await s.domains.setDkimKey(domain.id, { selector, algorithm, privateKeyPem: key.privateKeyPem, publicKey: key.publicKey });
+          print({ domain: domain.name, selector, algorithm, dns_record: { name: `${selector}._domainkey.${domain.name}`, type: 'TXT', value: key.dnsValue } });
+          return 0;
+        });
+      case 'admin-token rotate':
+        return withStore(async (s) => {
+          console.log(await rotateAdminToken(s.db.knex));
+          return 0;
+        });
+      default:
+        throw new UsageError(`unknown command "${[command, sub].filter(Boolean).join(' ')}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`relaypress-relay: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}

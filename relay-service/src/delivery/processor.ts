@@ -1,0 +1,81 @@
+import type { Logger } from 'pino';
+import type { QueueRepository, AttemptDecision } from '../store/queue.ts';
+import type { MessageRepository, RecipientRow } from '../store/messages.ts';
+import type { OutboundMessage, SendResult } from './types.ts';
+
+/** Hands one message to one destination domain; one SendResult per recipient, in order. */
+export type DeliverFn = (message: OutboundMessage) => Promise<SendResult[]>;
+
+/** When to try again after `attempts` failed attempts, or null to give up (bounce). */
+export type NextAttemptFn = (attempts: number, firstQueuedAt: number, now: number) => number | null;
+
+export interface ProcessorDeps {
+  queue: QueueRepository;
+  messages: MessageRepository;
+  deliver: DeliverFn;
+  nextAttemptAt: NextAttemptFn;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * One delivery round for the rows of one message to one domain, as a checklist:
+ * load the signed message → send it (one SMTP transaction, many RCPT) → decide each
+ * recipient's fate → record attempt, event and status atomically per recipient.
+ * A deferral past the maximum queue age turns into a bounce here, and only here.
+ */
+export function createProcessor(deps: ProcessorDeps) {
+  const now = deps.now ?? Date.now;
+
+  function decide(row: RecipientRow, result: SendResult): AttemptDecision {
+    if (result.action === 'delivered') return { status: 'delivered' };
+    if (result.action === 'bounced') return { status: 'bounced' };
+    const next = deps.nextAttemptAt(row.attempts + 1, row.created_at, now());
+    if (next === null) return { status: 'bounced', reason: 'gave up after the maximum queue age; last reply: ' + result.response };
+    return { status: 'deferred', nextAttemptAt: next };
+  }
+
+  return async function processGroup(rows: RecipientRow[], owner: string, mailFrom: string): Promise<void> {
+    const first = rows[0]!;
+    const raw = await deps.messages.getRaw(first.message_id);
+    let results: SendResult[];
+    if (!raw) {
+      // The message was deleted (account removed) while queued: nothing left to send.
+      results = rows.map(() => failure('message_missing', 'the message no longer exists'));
+    } else {
+      try {
+        results = await deps.deliver({ queueIds: rows.map((r) => r.id), mailFrom, recipients: rows.map((r) => r.email), domain: first.domain, raw });
+      } catch (err) {
+        // Senders return results instead of throwing; reaching this is a relay bug, and
+        // the safe reaction is to try again later rather than to lose or bounce mail.
+        deps.logger.error({ event: 'delivery.unexpected_error', err, messageId: first.message_id }, 'delivery threw');
+        results = rows.map(() => ({ ...failure('internal', `relay error: ${(err as Error).message}`), action: 'deferred' as const }));
+      }
+    }
+    await Promise.all(
+      rows.map(async (row, i) => {
+        const result = results[i] ?? failure('internal', 'no result for recipient');
+        const decision = decide(row, result);
+        const recorded = await deps.queue.recordAttempt(row, owner, result, decision, now());
+        deps.logger.info(
+          {
+            event: recorded ? `delivery.${decision.status}` : 'delivery.lease_lost',
+            messageId: row.message_id,
+            queueId: row.id,
+            accountId: row.account_id,
+            domain: row.domain,
+            mxHost: result.mxHost,
+            tls: result.tls,
+            response: result.response,
+            attempt: row.attempts + 1,
+          },
+          recorded ? `recipient ${decision.status}` : 'lease lost before recording; another worker owns the row',
+        );
+      }),
+    );
+  };
+}
+
+function failure(category: string, response: string): SendResult {
+  return { action: 'bounced', category, response, responseCode: null, enhancedStatus: null, mxHost: null, mxIp: null, tls: false, durationMs: 0 };
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `npm test`: every suite. Installs what is missing (Node, npm packages, Debian peers),
+# type-checks, then runs the relay tests (SQLite and PostgreSQL) and the end-to-end suites.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$RELAYPRESS_ROOT"
+bash scripts/ensure-system-packages.sh
+bash scripts/ensure-services.sh
+bash scripts/ensure-deps.sh
+echo "== typecheck" >&2
+npx tsc -p relay-service
+echo "== tests" >&2
+# One file at a time keeps port use and CPU predictable on 2 cores; each file runs its own servers.
+exec node --test --test-concurrency=1 --test-reporter=spec \
+  'relay-service/test/**/*.test.ts' 'test/**/*.test.ts'
