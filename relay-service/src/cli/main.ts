@@ -5,7 +5,7 @@ import { createStore, type Store } from '../store/index.ts';
 import { createKeyring, loadOrCreateSecretKey } from '../auth/keyring.ts';
 import { rotateAdminToken } from '../auth/admin-token.ts';
 import { normalizeDomainName } from '../domains/names.ts';
-import { generateDkimKey } from '../domains/dkim-keys.ts';
+import { generateDkimKeyPair, dkimDnsRecord } from '../dkim/keys.ts';
 import { startRelay } from '../relay.ts';
 
 const USAGE = `Usage: relaypress-relay [command] [options]
@@ -152,10 +152,10 @@ export async function main(argv: string[]): Promise<number> {
           if (!domain) throw new UsageError(`domain ${name.value} is not on this account (add it first)`);
           const algorithm = ((v.algorithm as string | undefined) ?? 'rsa') as 'rsa' | 'ed25519';
           if (algorithm !== 'rsa' && algorithm !== 'ed25519') throw new UsageError('--algorithm must be rsa or ed25519');
-          const key = generateDkimKey(algorithm);
+          const key = generateDkimKeyPair(algorithm);
           const selector = (v.selector as string | undefined) ?? `rp${algorithm === 'rsa' ? 'r' : 'e'}${new Date().toISOString().slice(0, 7).replace('-', '')}`;
           await s.domains.setDkimKey(domain.id, { selector, algorithm, privateKeyPem: key.privateKeyPem, publicKey: key.publicKey });
-          print({ domain: domain.name, selector, algorithm, dns_record: { name: `${selector}._domainkey.${domain.name}`, type: 'TXT', value: key.dnsValue } });
+          print({ domain: domain.name, selector, algorithm, dns_record: dkimDnsRecord(domain.name, selector, algorithm, key.publicKey) });
           return 0;
         });
       case 'admin-token rotate':

@@ -1,0 +1,38 @@
+import express from 'express';
+import type { Logger } from 'pino';
+import type { Store } from '../store/index.ts';
+import type { AcceptPipeline } from '../accept/pipeline.ts';
+import { requireAccountToken, requireAdminToken } from './auth.ts';
+import { errorHandler, sendError } from './errors.ts';
+import { healthRouter } from './routes/health.ts';
+import { emailsRouter } from './routes/emails.ts';
+import { messagesRouter } from './routes/messages.ts';
+import { adminRouter } from './routes/admin.ts';
+
+export interface HttpAppDeps {
+  store: Store;
+  accept: AcceptPipeline;
+  hostname: string;
+  /** JSON bodies carry base64 (4/3 of the message) plus the envelope. */
+  maxMessageSize: number;
+  verifyAdminToken: (token: string) => boolean;
+  isDraining: () => boolean;
+  onAccepted?: () => void;
+  logger: Logger;
+}
+
+export function createHttpApp(deps: HttpAppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(healthRouter(deps.store, deps.isDraining));
+  const json = express.json({ limit: Math.ceil(deps.maxMessageSize * 1.4) + 64 * 1024, strict: true });
+  app.use('/v1', requireAccountToken(deps.store), json);
+  app.use(emailsRouter({ accept: deps.accept, hostname: deps.hostname, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}) }));
+  app.use(messagesRouter(deps.store));
+  app.use('/admin', requireAdminToken(deps.verifyAdminToken), express.json({ limit: '100kb' }));
+  app.use(adminRouter(deps.store));
+  app.use((_req, res) => sendError(res, 'not_found', 'No such endpoint'));
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,136 @@
+import { Router, type Request } from 'express';
+import type { z } from 'zod';
+import {
+  CreateAccountRequest, CreateSmtpUserRequest, CreateTokenRequest, SetDkimKeyRequest, formatZodError,
+} from '@relaypress/shared-types';
+import type { Store } from '../../store/index.ts';
+import { RelayError } from '../../errors.ts';
+import { normalizeDomainName } from '../../domains/names.ts';
+import { dkimDnsRecord, generateDkimKeyPair, importDkimPrivateKey } from '../../dkim/keys.ts';
+import { route } from '../async-route.ts';
+import { sendError } from '../errors.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+
+function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
+  const parsed = schema.safeParse(req.body ?? {});
+  if (!parsed.success) {
+    const f = formatZodError(parsed.error);
+    throw new RelayError(f.code, f.message, f.field);
+  }
+  return parsed.data;
+}
+
+/**
+ * The operator's API (admin token): accounts, their API tokens, SMTP users, domains and
+ * DKIM keys. Secrets (tokens, passwords) appear in a response exactly once, at creation.
+ */
+export function adminRouter(store: Store): Router {
+  const router = Router();
+
+  async function account(req: Request) {
+    const found = await store.accounts.get(String(req.params.accountId));
+    if (!found) throw new RelayError('not_found', 'No such account');
+    return found;
+  }
+
+  router.post('/admin/accounts', route(async (req, res) => {
+    const body = parseBody(CreateAccountRequest, req);
+    const created = await store.accounts.create(body.name);
+    res.status(201).json({ ...created, created_at: iso(created.created_at) });
+  }));
+
+  router.get('/admin/accounts', route(async (_req, res) => {
+    res.json({ data: (await store.accounts.list()).map((a) => ({ ...a, created_at: iso(a.created_at) })) });
+  }));
+
+  router.get('/admin/accounts/:accountId', route(async (req, res) => {
+    const a = await account(req);
+    res.json({ ...a, created_at: iso(a.created_at) });
+  }));
+
+  router.post('/admin/accounts/:accountId/tokens', route(async (req, res) => {
+    const a = await account(req);
+    const body = parseBody(CreateTokenRequest, req);
+    const created = await store.apiTokens.create(a.id, body.name);
+    res.status(201).json({ id: created.id, token: created.token, prefix: created.prefix, name: created.name, created_at: iso(created.created_at) });
+  }));
+
+  router.get('/admin/accounts/:accountId/tokens', route(async (req, res) => {
+    const a = await account(req);
+    const tokens = await store.apiTokens.list(a.id);
+    res.json({ data: tokens.map((t) => ({ ...t, created_at: iso(t.created_at), last_used_at: iso(t.last_used_at), revoked_at: iso(t.revoked_at) })) });
+  }));
+
+  router.delete('/admin/accounts/:accountId/tokens/:tokenId', route(async (req, res) => {
+    const a = await account(req);
+    if (!(await store.apiTokens.revoke(a.id, String(req.params.tokenId)))) return sendError(res, 'not_found', 'No such live token');
+    res.status(204).end();
+  }));
+
+  router.post('/admin/accounts/:accountId/smtp-users', route(async (req, res) => {
+    const a = await account(req);
+    const body = parseBody(CreateSmtpUserRequest, req);
+    if (body.username !== undefined && (await store.smtpUsers.usernameTaken(body.username))) {
+      return sendError(res, 'conflict', 'That username is taken', 'username');
+    }
+    const created = await store.smtpUsers.create(a.id, body.username);
+    res.status(201).json({ id: created.id, username: created.username, password: created.password, created_at: iso(created.created_at) });
+  }));
+
+  router.get('/admin/accounts/:accountId/smtp-users', route(async (req, res) => {
+    const a = await account(req);
+    const users = await store.smtpUsers.list(a.id);
+    res.json({ data: users.map((u) => ({ ...u, created_at: iso(u.created_at), revoked_at: iso(u.revoked_at) })) });
+  }));
+
+  router.delete('/admin/accounts/:accountId/smtp-users/:userId', route(async (req, res) => {
+    const a = await account(req);
+    if (!(await store.smtpUsers.revoke(a.id, String(req.params.userId)))) return sendError(res, 'not_found', 'No such live SMTP user');
+    res.status(204).end();
+  }));
+
+  router.post('/admin/accounts/:accountId/domains', route(async (req, res) => {
+    const a = await account(req);
+    const name = normalizeDomainName(typeof req.body?.domain === 'string' ? req.body.domain : '');
+    if (!name.ok) return sendError(res, 'validation_failed', name.message, 'domain');
+    const result = await store.domains.add(a.id, name.value);
+    // The same answer whoever owns it: no information about other accounts leaks.
+    if (!result.ok) return sendError(res, 'conflict', 'This domain cannot be added to this account', 'domain');
+    res.status(result.created ? 201 : 200).json({ ...result.domain, created_at: iso(result.domain.created_at) });
+  }));
+
+  router.get('/admin/accounts/:accountId/domains', route(async (req, res) => {
+    const a = await account(req);
+    const domains = await store.domains.listForAccount(a.id);
+    const withKeys = await Promise.all(domains.map(async (d) => ({
+      ...d,
+      created_at: iso(d.created_at),
+      dkim_keys: (await store.domains.listDkimKeys(d.id)).map((k) => ({
+        selector: k.selector, algorithm: k.algorithm, active: k.active, created_at: iso(k.created_at),
+        dns_record: dkimDnsRecord(d.name, k.selector, k.algorithm, k.public_key),
+      })),
+    })));
+    res.json({ data: withKeys });
+  }));
+
+  /** Until domain management lands, this is how a domain gets its signing key. */
+  router.put('/admin/accounts/:accountId/dkim', route(async (req, res) => {
+    const a = await account(req);
+    const body = parseBody(SetDkimKeyRequest, req);
+    const name = normalizeDomainName(body.domain);
+    if (!name.ok) return sendError(res, 'validation_failed', name.message, 'domain');
+    const domain = await store.domains.findForAccount(a.id, name.value);
+    if (!domain) return sendError(res, 'not_found', 'The domain is not on this account; add it first', 'domain');
+    let pair;
+    try {
+      pair = body.private_key_pem ? importDkimPrivateKey(body.private_key_pem, body.algorithm) : generateDkimKeyPair(body.algorithm);
+    } catch (err) {
+      return sendError(res, 'validation_failed', (err as Error).message, 'private_key_pem');
+    }
+    await store.domains.setDkimKey(domain.id, { selector: body.selector, algorithm: body.algorithm, privateKeyPem: pair.privateKeyPem, publicKey: pair.publicKey });
+    res.json({ domain: domain.name, selector: body.selector, algorithm: body.algorithm, dns_record: dkimDnsRecord(domain.name, body.selector, body.algorithm, pair.publicKey) });
+  }));
+
+  return router;
+}

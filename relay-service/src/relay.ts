@@ -1,0 +1,160 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RelayConfig } from './config/load.ts';
+import { SETTINGS } from './config/schema.ts';
+import { createLogger, type Logger } from './log.ts';
+import { openDatabase, migrateToLatest } from './store/db.ts';
+import { createStore, type Store } from './store/index.ts';
+import { createKeyring, loadOrCreateSecretKey } from './auth/keyring.ts';
+import { resolveAdminToken } from './auth/admin-token.ts';
+import { loadTlsMaterial } from './tls.ts';
+import { createAcceptPipeline } from './accept/pipeline.ts';
+import { signMessage } from './dkim/sign.ts';
+import { createHttpApp } from './http/app.ts';
+import { createDnsResolver } from './dns/resolver.ts';
+import { createMxCache, parseRoutes } from './delivery/mx.ts';
+import { createSender } from './delivery/sender.ts';
+import { createDeliverFn } from './delivery/deliver.ts';
+import { createProcessor } from './delivery/processor.ts';
+import { createDeliveryWorker } from './delivery/worker.ts';
+import { DEFAULT_RETRY_POLICY, nextAttemptAt, type RetryPolicy } from './delivery/retry.ts';
+import { createSubmissionServer, type SubmissionServer } from './smtp/submission-server.ts';
+
+export interface RunningRelay {
+  logger: Logger;
+  store: Store;
+  /** The ports actually bound (useful when configured as 0). */
+  ports: { http: number; submission: number | null; smtps: number | null };
+  /** Wakes the delivery worker (new mail was committed). */
+  wakeWorker(): void;
+  stop(): Promise<void>;
+}
+
+/** Binds a listener or fails with the setting to change, instead of a bare EADDRINUSE. */
+async function bindOrExplain<T>(what: keyof typeof SETTINGS, port: number, bind: () => Promise<T>): Promise<T> {
+  try {
+    return await bind();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new Error(`Cannot listen on port ${port} (${code}); set ${SETTINGS[what].env} to a free port${code === 'EACCES' ? ' or run with the privilege to bind it' : ''}`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * The composition root: opens the database, wires the front doors (HTTP, SMTP 587/465)
+ * to the accept pipeline and starts the delivery worker. Every outside seam (DNS, ports,
+ * clock) comes from configuration, so tests run the real thing on loopback.
+ */
+export async function startRelay(config: RelayConfig, options: { logger?: Logger } = {}): Promise<RunningRelay> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = openDatabase(config.databaseUrl);
+  await migrateToLatest(db);
+  const secret = loadOrCreateSecretKey(config.secretKey, config.dataDir);
+  if (secret.generated) logger.warn({ event: 'relay.secret_key_generated', dataDir: config.dataDir }, 'generated RELAY_SECRET_KEY into the data folder; set it explicitly when several instances share a database');
+  const store = createStore(db, createKeyring(secret.key));
+  const admin = await resolveAdminToken(db.knex, config.adminToken);
+  if (admin.generated) {
+    // Printed once, on the console only (never through the logger): the database keeps a hash.
+    process.stdout.write(`\nRelayPress admin token (shown once, store it now): ${admin.generated}\n\n`);
+  }
+  const tls = await loadTlsMaterial({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, dataDir: config.dataDir, hostname: config.hostname });
+  if (tls.selfSigned) logger.warn({ event: 'relay.tls_self_signed' }, 'using a generated self-signed certificate; set RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE for production');
+
+  const accept = createAcceptPipeline({ store, sign: signMessage, hostname: config.hostname, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients, logger });
+
+  const resolver = createDnsResolver(config.dnsServers);
+  const sender = createSender({ helo: config.hostname, mxPort: config.mxPort, maxConnectionsPerHost: config.maxConnectionsPerHost });
+  const retryPolicy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, delaysMs: config.retrySchedule, maxAgeMs: config.maxQueueAge };
+  const processGroup = createProcessor({
+    queue: store.queue,
+    messages: store.messages,
+    deliver: createDeliverFn({ resolver, sender, routes: parseRoutes(config.routes), mxCache: createMxCache() }),
+    nextAttemptAt: (attempts, firstQueuedAt, now) => nextAttemptAt(attempts, firstQueuedAt, now, retryPolicy),
+    logger,
+  });
+  const worker = createDeliveryWorker({
+    queue: store.queue,
+    processGroup,
+    mailFromOf: (id) => store.messages.mailFrom(id),
+    concurrency: config.deliveryConcurrency,
+    leaseMs: config.leaseDuration,
+    logger,
+  });
+
+  let draining = false;
+  const app = createHttpApp({
+    store, accept, hostname: config.hostname, maxMessageSize: config.maxMessageSize,
+    verifyAdminToken: admin.verify, isDraining: () => draining, onAccepted: () => worker.wake(), logger,
+  });
+  const httpServer = http.createServer(app);
+  await bindOrExplain('httpPort', config.httpPort, () => new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.httpPort, config.httpHost, () => resolve());
+  }));
+
+  const submissionDeps = {
+    authenticate: async (username: string, password: string) => {
+      const found = await store.smtpUsers.authenticate(username, password);
+      return found ? { accountId: found.accountId } : null;
+    },
+    isSenderAllowed: async (accountId: string, mailFrom: string) => {
+      const at = mailFrom.lastIndexOf('@');
+      return at > 0 && store.domains.accountOwns(accountId, mailFrom.slice(at + 1).toLowerCase());
+    },
+    accept: async (input: Parameters<typeof accept>[0]) => {
+      const result = await accept(input);
+      worker.wake();
+      return result;
+    },
+    logger,
+  };
+  const smtpOptions = { hostname: config.hostname, tls: { key: tls.key, cert: tls.cert }, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients };
+  const smtpServers: SubmissionServer[] = [];
+  const ports = { http: (httpServer.address() as AddressInfo).port, submission: null as number | null, smtps: null as number | null };
+  try {
+    if (config.submissionPort !== null) {
+      const server = createSubmissionServer(submissionDeps, { ...smtpOptions, mode: 'starttls' });
+      ports.submission = await bindOrExplain('submissionPort', config.submissionPort, () => server.listen(config.submissionPort!, config.smtpHost));
+      smtpServers.push(server);
+    }
+    if (config.smtpsPort !== null) {
+      const server = createSubmissionServer(submissionDeps, { ...smtpOptions, mode: 'implicit-tls' });
+      ports.smtps = await bindOrExplain('smtpsPort', config.smtpsPort, () => server.listen(config.smtpsPort!, config.smtpHost));
+      smtpServers.push(server);
+    }
+  } catch (err) {
+    await Promise.all(smtpServers.map((s) => s.close()));
+    await new Promise((resolve) => httpServer.close(resolve));
+    await db.close();
+    throw err;
+  }
+
+  worker.start();
+  logger.info({ event: 'relay.ready', ports, database: db.dialect, workerOwner: worker.owner }, 'relay ready');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    logger,
+    store,
+    ports,
+    wakeWorker: () => worker.wake(),
+    stop() {
+      stopping ??= (async () => {
+        // Drain: refuse new work first, let transactions in flight finish, then release leases.
+        draining = true;
+        const httpClosed = new Promise((resolve) => httpServer.close(resolve));
+        httpServer.closeIdleConnections();
+        await Promise.all(smtpServers.map((s) => s.close()));
+        await worker.stop();
+        sender.close();
+        await httpClosed;
+        await db.close();
+        logger.info({ event: 'relay.stopped' }, 'relay stopped');
+      })();
+      return stopping;
+    },
+  };
+}
