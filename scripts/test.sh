@@ -8,7 +8,7 @@ bash scripts/ensure-system-packages.sh
 bash scripts/ensure-services.sh
 bash scripts/ensure-deps.sh
 echo "== typecheck" >&2
-npx tsc -p relay-service
+npx tsc -p relay-service && npx tsc -p test
 echo "== tests" >&2
 # One file at a time keeps port use and CPU predictable on 2 cores; each file runs its own servers.
 exec node --test --test-concurrency=1 --test-reporter=spec \

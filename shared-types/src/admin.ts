@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { Timestamp, toAsciiDomain } from './fields.ts';
+
+/** Admin API (`RELAY_ADMIN_TOKEN`): accounts and the credentials and keys that belong to them. */
+
+const DisplayName = z.string().trim().min(1, { message: 'must not be empty' }).max(100);
+
+export const CreateAccountRequest = z.strictObject({ name: DisplayName });
+export type CreateAccountRequest = z.infer<typeof CreateAccountRequest>;
+
+export const Account = z.object({ id: z.string(), name: z.string(), created_at: Timestamp });
+export type Account = z.infer<typeof Account>;
+
+export const CreateTokenRequest = z.strictObject({ name: DisplayName });
+export type CreateTokenRequest = z.infer<typeof CreateTokenRequest>;
+
+export const CreateTokenResponse = z.object({
+  id: z.string(),
+  /** The whole token; only its hash is stored, so this is the one time it is shown. */
+  token: z.string(),
+  /** The first characters, kept in clear so a token can be recognised in lists and logs. */
+  prefix: z.string(),
+});
+export type CreateTokenResponse = z.infer<typeof CreateTokenResponse>;
+
+export const CreateSmtpUserRequest = z.strictObject({
+  username: z
+    .string()
+    .regex(/^[A-Za-z0-9._@+-]+$/, { message: 'must be letters, digits, ".", "_", "@", "+" or "-"' })
+    .min(3)
+    .max(64)
+    .optional(),
+});
+export type CreateSmtpUserRequest = z.infer<typeof CreateSmtpUserRequest>;
+
+export const CreateSmtpUserResponse = z.object({
+  id: z.string(),
+  username: z.string(),
+  /** Shown once; only a hash is stored. */
+  password: z.string(),
+});
+export type CreateSmtpUserResponse = z.infer<typeof CreateSmtpUserResponse>;
+
+export const DkimAlgorithm = z.enum(['rsa', 'ed25519']);
+export type DkimAlgorithm = z.infer<typeof DkimAlgorithm>;
+
+export const SetDkimKeyRequest = z.strictObject({
+  domain: z.string().refine((d) => toAsciiDomain(d) !== null, { message: 'must be a domain name' }),
+  /** A DNS label: it becomes `<selector>._domainkey.<domain>`. */
+  selector: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, { message: 'must be a single DNS label' }),
+  /** PKCS#8 or PKCS#1 PEM; a key pair is generated when absent. */
+  private_key_pem: z.string().min(1).max(10_000).optional(),
+  algorithm: DkimAlgorithm.default('rsa'),
+});
+export type SetDkimKeyRequest = z.infer<typeof SetDkimKeyRequest>;
+
+export const DnsTxtRecord = z.object({ name: z.string(), type: z.literal('TXT'), value: z.string() });
+export type DnsTxtRecord = z.infer<typeof DnsTxtRecord>;
+
+export const DkimKeyResponse = z.object({
+  domain: z.string(),
+  selector: z.string(),
+  algorithm: DkimAlgorithm,
+  dns_record: DnsTxtRecord,
+});
+export type DkimKeyResponse = z.infer<typeof DkimKeyResponse>;
