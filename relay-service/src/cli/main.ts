@@ -6,7 +6,6 @@ import { createKeyring, loadOrCreateSecretKey } from '../auth/keyring.ts';
 import { rotateAdminToken } from '../auth/admin-token.ts';
 import { normalizeDomainName } from '../domains/names.ts';
 import { generateDkimKeyPair, dkimDnsRecord } from '../dkim/keys.ts';
-import { startRelay } from '../relay.ts';
 
 const USAGE = `Usage: relaypress-relay [command] [options]
 
@@ -75,8 +74,22 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    return await dispatch(command, sub, v);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`relaypress-relay: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+async function dispatch(command: string, sub: string | undefined, v: Record<string, string | boolean | undefined>): Promise<number> {
+  {
     switch (`${command}${['start', 'migrate', 'config'].includes(command) ? '' : ` ${sub ?? ''}`}`) {
       case 'start': {
+        // Loaded only here: the provisioning commands need none of the servers.
+        const { startRelay } = await import('../relay.ts');
         const relay = await startRelay(loadConfig());
         const stop = (signal: string) => {
           relay.logger.info({ event: 'relay.signal', signal }, 'shutting down');
@@ -166,11 +179,5 @@ export async function main(argv: string[]): Promise<number> {
       default:
         throw new UsageError(`unknown command "${[command, sub].filter(Boolean).join(' ')}"`);
     }
-  } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`relaypress-relay: ${err.message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw err;
   }
 }
