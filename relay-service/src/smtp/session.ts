@@ -1,0 +1,20 @@
+import type { SMTPServerSession } from 'smtp-server';
+
+/** What the relay keeps in smtp-server's `session.user` after a successful AUTH. */
+export interface SubmissionUser {
+  accountId: string;
+  username: string;
+}
+
+/** Fields every log line about a session carries, so lines join up across a session. */
+export function sessionLogFields(session: SMTPServerSession): Record<string, string> {
+  const fields: Record<string, string> = { cid: session.id, remoteIp: session.remoteAddress };
+  const accountId = accountIdOf(session);
+  if (accountId) fields.accountId = accountId;
+  return fields;
+}
+
+export function accountIdOf(session: SMTPServerSession): string | undefined {
+  const user = session.user as Partial<SubmissionUser> | undefined;
+  return user && typeof user.accountId === 'string' ? user.accountId : undefined;
+}
