@@ -9,6 +9,8 @@ export type DeliverFn = (message: OutboundMessage) => Promise<SendResult[]>;
 /** When to try again after `attempts` failed attempts, or null to give up (bounce). */
 export type NextAttemptFn = (attempts: number, firstQueuedAt: number, now: number) => number | null;
 
+const MESSAGE_MISSING = 'message_missing';
+
 export interface ProcessorDeps {
   queue: QueueRepository;
   messages: MessageRepository;
@@ -28,6 +30,8 @@ export function createProcessor(deps: ProcessorDeps) {
   const now = deps.now ?? Date.now;
 
   function decide(row: RecipientRow, result: SendResult): AttemptDecision {
+    // Not the recipient's fault, and nothing any retry could fix: the relay itself failed.
+    if (result.category === MESSAGE_MISSING) return { status: 'failed', reason: result.response };
     if (result.action === 'delivered') return { status: 'delivered' };
     if (result.action === 'bounced') return { status: 'bounced' };
     const next = deps.nextAttemptAt(row.attempts + 1, row.created_at, now());
@@ -41,7 +45,7 @@ export function createProcessor(deps: ProcessorDeps) {
     let results: SendResult[];
     if (!raw) {
       // The message was deleted (account removed) while queued: nothing left to send.
-      results = rows.map(() => failure('message_missing', 'the message no longer exists'));
+      results = rows.map(() => failure(MESSAGE_MISSING, 'the message no longer exists'));
     } else {
       try {
         results = await deps.deliver({ queueIds: rows.map((r) => r.id), mailFrom, recipients: rows.map((r) => r.email), domain: first.domain, raw });

@@ -1,0 +1,60 @@
+import { SMTP_LOG_EVENTS } from './smtp/log-events.ts';
+
+/**
+ * Every stable `event` name the relay logs, with what it means. Operators alert and build
+ * dashboards on these, so a name changes only together with this list; a test checks that
+ * every `event:` in the sources is listed here, and docs/log-events.md is generated from it.
+ * Lines about a message carry `messageId` (and `queueId` per recipient, `accountId`), the
+ * ids that join the WordPress log row, the relay message and the MX reply.
+ */
+export const LOG_EVENTS: Record<string, string> = {
+  'relay.ready': 'The relay is listening; `ports` lists the bound ports, `database` the engine.',
+  'relay.signal': 'SIGTERM/SIGINT received; a graceful drain starts.',
+  'relay.stopped': 'The drain finished and the process is about to exit.',
+  'relay.secret_key_generated': 'No RELAY_SECRET_KEY was set; one was generated into the data folder.',
+  'relay.tls_self_signed': 'No certificate was configured; a self-signed one is in use.',
+  'message.accepted': 'A message was committed to the queue (from SMTP or HTTP); `recipients`, `size`, `dkim` (signatures added).',
+  'message.idempotent_replay': 'A POST with a known Idempotency-Key and the same body was answered from the first commit.',
+  'delivery.delivered': 'A recipient was accepted by its MX (`mxHost`, `tls`, `response`).',
+  'delivery.deferred': 'A temporary failure; the recipient is retried on the schedule.',
+  'delivery.bounced': 'A permanent failure, or a temporary one past the maximum queue age.',
+  'delivery.failed': 'The relay could not process the recipient (e.g. its message was deleted).',
+  'delivery.lease_lost': 'A result arrived after another instance took the row over; it was not recorded.',
+  'delivery.unexpected_error': 'A delivery step threw (a relay bug); the recipient is deferred.',
+  'delivery.claim_failed': 'Claiming due rows from the database failed; the worker retries.',
+  'delivery.group_failed': 'A delivery group failed before recording; its rows return after the lease.',
+  'delivery.leases_released': 'On shutdown, unfinished rows were handed back for another worker.',
+  'http.internal_error': 'An HTTP request failed unexpectedly and was answered 500.',
+  [SMTP_LOG_EVENTS.connected]: 'An SMTP client connected (`cid`, `remoteIp`).',
+  [SMTP_LOG_EVENTS.closed]: 'An SMTP connection closed.',
+  [SMTP_LOG_EVENTS.authSucceeded]: 'SMTP AUTH succeeded (`accountId`).',
+  [SMTP_LOG_EVENTS.authFailed]: 'SMTP AUTH failed (wrong credentials); the next failure is slower.',
+  [SMTP_LOG_EVENTS.authLockedOut]: 'Too many failures from one address; AUTH is refused with 421 until the window passes.',
+  [SMTP_LOG_EVENTS.authError]: 'The credential check itself failed (database); the client got 454.',
+  [SMTP_LOG_EVENTS.senderRefused]: 'MAIL FROM at a domain the account does not own (553 5.7.1).',
+  [SMTP_LOG_EVENTS.senderCheckError]: 'The sender check failed (database); the client got 451.',
+  [SMTP_LOG_EVENTS.messageAccepted]: 'DATA committed and answered 250 (`messageId`).',
+  [SMTP_LOG_EVENTS.messageRejected]: 'DATA refused with a permanent or policy reply (bare LF/CR, size, sender).',
+  [SMTP_LOG_EVENTS.acceptError]: 'Committing DATA failed unexpectedly; the client got 451 and retries.',
+  [SMTP_LOG_EVENTS.dataAborted]: 'The client vanished during DATA; nothing was stored.',
+  [SMTP_LOG_EVENTS.deadlineExpired]: 'A command or DATA transfer took longer than its deadline; 421 and disconnect.',
+  [SMTP_LOG_EVENTS.protocolError]: 'The client broke the protocol (too long a line, pipelining after STARTTLS…).',
+  [SMTP_LOG_EVENTS.connectionError]: 'A socket error on an SMTP connection (reset, TLS failure).',
+};
+
+/** docs/log-events.md, generated from LOG_EVENTS. */
+export function logEventsDocument(): string {
+  const rows = Object.entries(LOG_EVENTS).map(([name, meaning]) => `| \`${name}\` | ${meaning} |`);
+  return `# Relay log events
+
+<!-- Generated from relay-service/src/log-events.ts by \`npm run docs:config\`; do not edit by hand. -->
+
+The relay logs JSON lines (pino). Each line has \`event\`, one of the stable names below, and
+ids: \`messageId\`, \`queueId\` (one per recipient) and \`accountId\` on message lines, \`cid\`
+and \`remoteIp\` on SMTP lines. Secrets (passwords, tokens, private keys) are never logged.
+
+| Event | Meaning |
+| --- | --- |
+${rows.join('\n')}
+`;
+}
