@@ -18,6 +18,7 @@ export interface CreatedApiToken extends ApiTokenSummary {
 }
 
 const TOKEN_PREFIX = 'rp_';
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 export class ApiTokenRepository {
   private readonly knex: Knex;
@@ -43,13 +44,18 @@ export class ApiTokenRepository {
   }
 
   /** The account a live token belongs to, or undefined. */
-  async authenticate(token: string): Promise<{ accountId: string; tokenId: string } | undefined> {
+  async authenticate(token: string, now = Date.now()): Promise<{ accountId: string; tokenId: string } | undefined> {
     if (!token.startsWith(TOKEN_PREFIX)) return undefined;
     const row = await this.knex('api_tokens')
       .where({ token_hash: hashToken(token) })
       .whereNull('revoked_at')
-      .first('id', 'account_id');
-    return row ? { accountId: row.account_id, tokenId: row.id } : undefined;
+      .first('id', 'account_id', 'last_used_at');
+    if (!row) return undefined;
+    // "Last used" to the minute is enough to spot stale tokens, and spares a write per request.
+    if (row.last_used_at === null || row.last_used_at < now - LAST_USED_RESOLUTION_MS) {
+      await this.knex('api_tokens').where({ id: row.id }).update({ last_used_at: now });
+    }
+    return { accountId: row.account_id, tokenId: row.id };
   }
 
   async list(accountId: string): Promise<ApiTokenSummary[]> {

@@ -29,6 +29,8 @@ describe('admin API', () => {
     assert.equal(JSON.stringify(list.body).includes(created.body.token), false);
     assert.equal(list.body.data[0].prefix, created.body.token.slice(0, 9));
     assert.equal((await api(relay.baseUrl, 'GET', '/v1/messages', { token: created.body.token })).status, 200);
+    const used = await api(relay.baseUrl, 'GET', `/admin/accounts/${account.id}/tokens`, admin);
+    assert.ok(Date.parse(used.body.data[0].last_used_at) > Date.now() - 60_000, 'last use is recorded');
     assert.equal((await api(relay.baseUrl, 'DELETE', `/admin/accounts/${account.id}/tokens/${created.body.id}`, admin)).status, 204);
     assert.equal((await api(relay.baseUrl, 'GET', '/v1/messages', { token: created.body.token })).status, 401);
 

@@ -11,7 +11,7 @@ describe('POST /v1/emails', () => {
 
   before(async () => {
     sink = await startSmtpSink();
-    relay = await startTestRelay({ RELAY_ROUTES: `*=127.0.0.1:${sink.port}` });
+    relay = await startTestRelay({ RELAY_ROUTES: `*=127.0.0.1:${sink.port}`, RELAY_MAX_MESSAGE_SIZE: '64KB' });
     shop = await provisionAccount(relay.baseUrl, 'shop.test');
     await provisionAccount(relay.baseUrl, 'other.test');
   });
@@ -97,6 +97,14 @@ describe('POST /v1/emails', () => {
     assert.equal(notJson.body.error.code, 'invalid_json');
     const countAfter = (await api(relay.baseUrl, 'GET', '/v1/messages?limit=100', { token: shop.token })).body.data.length;
     assert.equal(countAfter, countBefore);
+  });
+
+  test('a message over the size limit is a 413, whether the JSON body or the composed message is too big', async () => {
+    for (const size of [100 * 1024, 400 * 1024]) {
+      const res = await send({ ...order, text: 'x'.repeat(size), html: undefined });
+      assert.equal(res.status, 413, `${size}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.error.code, 'message_too_large');
+    }
   });
 
   test('Idempotency-Key: the same body returns the first result without a second send; another body is 409', async () => {
