@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId, newSecret } from '../ids.ts';
 import { hashPassword, verifyPassword } from '../auth/secrets.ts';
 
@@ -19,8 +20,42 @@ export interface CreatedSmtpUser extends SmtpUserSummary {
 // user and a wrong password take the same time (no username probing by timing).
 let decoyHash: Promise<string> | undefined;
 
+/**
+ * Remembers recent successful logins so a client that opens a connection per message (the
+ * normal pattern of WordPress and of load generators) does not pay a full scrypt each time.
+ * An entry holds an HMAC of the password under a per-process random key, never the
+ * password, and is bound to the stored hash: a password change or revocation (checked in
+ * the database on every login) takes effect at once.
+ */
+class VerifiedLoginCache {
+  private readonly key = randomBytes(32);
+  private readonly entries = new Map<string, { storedHash: string; proof: Buffer; expiresAt: number }>();
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  constructor(ttlMs: number, maxEntries: number) {
+    this.ttlMs = ttlMs;
+    this.maxEntries = maxEntries;
+  }
+
+  private proof(userId: string, password: string): Buffer {
+    return createHmac('sha256', this.key).update(userId).update('\0').update(password).digest();
+  }
+
+  matches(userId: string, storedHash: string, password: string, now: number): boolean {
+    const entry = this.entries.get(userId);
+    if (!entry || entry.storedHash !== storedHash || entry.expiresAt < now) return false;
+    return timingSafeEqual(entry.proof, this.proof(userId, password));
+  }
+
+  remember(userId: string, storedHash: string, password: string, now: number): void {
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(userId, { storedHash, proof: this.proof(userId, password), expiresAt: now + this.ttlMs });
+  }
+}
+
 export class SmtpUserRepository {
   private readonly knex: Knex;
+  private readonly verified = new VerifiedLoginCache(10 * 60_000, 10_000);
   constructor(knex: Knex) {
     this.knex = knex;
   }
@@ -39,14 +74,18 @@ export class SmtpUserRepository {
     return Boolean(await this.knex('smtp_users').where({ username }).first('id'));
   }
 
-  async authenticate(username: string, password: string): Promise<{ accountId: string; userId: string } | undefined> {
+  async authenticate(username: string, password: string, now = Date.now()): Promise<{ accountId: string; userId: string } | undefined> {
     const row = await this.knex('smtp_users').where({ username }).whereNull('revoked_at').first('id', 'account_id', 'password_hash');
     if (!row) {
       decoyHash ??= hashPassword(newSecret(16));
       await verifyPassword(password, await decoyHash);
       return undefined;
     }
-    return (await verifyPassword(password, row.password_hash)) ? { accountId: row.account_id, userId: row.id } : undefined;
+    const found = { accountId: row.account_id as string, userId: row.id as string };
+    if (this.verified.matches(row.id, row.password_hash, password, now)) return found;
+    if (!(await verifyPassword(password, row.password_hash))) return undefined;
+    this.verified.remember(row.id, row.password_hash, password, now);
+    return found;
   }
 
   async list(accountId: string): Promise<SmtpUserSummary[]> {

@@ -1,0 +1,42 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSqliteDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { AccountRepository } from '../../src/store/accounts.ts';
+import { SmtpUserRepository } from '../../src/store/smtp-users.ts';
+import { hashPassword } from '../../src/auth/secrets.ts';
+
+describe('SMTP users', () => {
+  let tdb: TestDatabase;
+  let users: SmtpUserRepository;
+  let accountId: string;
+
+  before(async () => {
+    tdb = await createSqliteDatabase();
+    accountId = (await new AccountRepository(tdb.db.knex).create('A')).id;
+    users = new SmtpUserRepository(tdb.db.knex);
+  });
+  after(async () => tdb.drop());
+
+  test('the password is stored as an scrypt hash and verifies; a wrong one or an unknown user does not', async () => {
+    const created = await users.create(accountId, 'shop');
+    const row = await tdb.db.knex('smtp_users').where({ id: created.id }).first();
+    assert.match(row.password_hash, /^scrypt\$32768\$8\$1\$/);
+    assert.equal(row.password_hash.includes(created.password), false);
+    assert.deepEqual(await users.authenticate('shop', created.password), { accountId, userId: created.id });
+    assert.equal(await users.authenticate('shop', created.password + 'x'), undefined);
+    assert.equal(await users.authenticate('nobody', created.password), undefined);
+  });
+
+  test('a remembered login still honours a wrong password, a revocation and a changed password at once', async () => {
+    const created = await users.create(accountId, 'cached');
+    assert.ok(await users.authenticate('cached', created.password));
+    assert.ok(await users.authenticate('cached', created.password), 'second login from the cache');
+    assert.equal(await users.authenticate('cached', 'wrong'), undefined);
+    await tdb.db.knex('smtp_users').where({ id: created.id }).update({ password_hash: await hashPassword('a-new-password') });
+    assert.equal(await users.authenticate('cached', created.password), undefined, 'a new stored hash invalidates the cached login');
+    const again = await users.create(accountId, 'revoked');
+    assert.ok(await users.authenticate('revoked', again.password));
+    await users.revoke(accountId, again.id);
+    assert.equal(await users.authenticate('revoked', again.password), undefined);
+  });
+});
