@@ -25,6 +25,7 @@ export const LOG_EVENTS: Record<string, string> = {
   'delivery.group_failed': 'A delivery group failed before recording; its rows return after the lease.',
   'delivery.leases_released': 'On shutdown, unfinished rows were handed back for another worker.',
   'http.internal_error': 'An HTTP request failed unexpectedly and was answered 500.',
+  [SMTP_LOG_EVENTS.listening]: 'A submission port is listening (`mode`, `port`).',
   [SMTP_LOG_EVENTS.connected]: 'An SMTP client connected (`cid`, `remoteIp`).',
   [SMTP_LOG_EVENTS.closed]: 'An SMTP connection closed.',
   [SMTP_LOG_EVENTS.authSucceeded]: 'SMTP AUTH succeeded (`accountId`).',

@@ -5,6 +5,7 @@
  * `accountId`, lines about a stored message carry `messageId`. Passwords are never logged.
  */
 export const SMTP_LOG_EVENTS = {
+  listening: 'smtp.listening',
   connected: 'smtp.connected',
   closed: 'smtp.closed',
   authSucceeded: 'smtp.auth.succeeded',

@@ -101,7 +101,7 @@ export function createSubmissionServer(deps: SubmissionDeps, options: Submission
         server.listen(port, host, () => {
           server.server.off('error', reject);
           const address = server.server.address() as AddressInfo;
-          logger.info({ port: address.port, host }, 'submission server listening');
+          logger.info({ event: SMTP_LOG_EVENTS.listening, port: address.port, host }, 'submission server listening');
           resolve(address.port);
         });
       });
