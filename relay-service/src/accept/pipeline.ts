@@ -98,9 +98,10 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
       return at === -1 ? r : r.slice(0, at + 1) + domainOfAddress(r);
     });
 
-    const knex = deps.store.db.knex;
+    // Group commit: concurrent accepts share one transaction (and one fsync); each still
+    // resolves only after that transaction committed.
     const commit = () =>
-      knex.transaction(async (trx) => {
+      deps.store.writes.run(async (trx) => {
         if (idempotency) {
           const previous = await findIdempotencyRecord(trx, input.accountId, idempotency.key);
           if (previous) {

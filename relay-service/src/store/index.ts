@@ -6,6 +6,7 @@ import { SmtpUserRepository } from './smtp-users.ts';
 import { DomainRepository } from './domains.ts';
 import { MessageRepository } from './messages.ts';
 import { QueueRepository } from './queue.ts';
+import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
 
 /** Every repository over one database: the only way the rest of the relay reaches knex. */
 export interface Store {
@@ -16,16 +17,20 @@ export interface Store {
   domains: DomainRepository;
   messages: MessageRepository;
   queue: QueueRepository;
+  /** Group commit for the hot writes (accepting a message, recording an attempt). */
+  writes: WriteBatcher;
 }
 
 export function createStore(db: Database, keyring: Keyring): Store {
+  const writes = createWriteBatcher(db.knex);
   return {
+    writes,
     db,
     accounts: new AccountRepository(db.knex),
     apiTokens: new ApiTokenRepository(db.knex),
     smtpUsers: new SmtpUserRepository(db.knex),
     domains: new DomainRepository(db.knex, keyring),
     messages: new MessageRepository(db.knex),
-    queue: new QueueRepository(db.knex, db.dialect),
+    queue: new QueueRepository(db.knex, db.dialect, writes),
   };
 }

@@ -3,6 +3,7 @@ import { newId } from '../ids.ts';
 import type { Dialect } from './db.ts';
 import type { RecipientRow, RecipientStatus } from './messages.ts';
 import type { SendResult } from '../delivery/types.ts';
+import type { WriteBatcher } from './write-batcher.ts';
 
 /** What the processor decided for one recipient after one attempt. */
 export interface AttemptDecision {
@@ -21,9 +22,11 @@ export interface AttemptDecision {
 export class QueueRepository {
   private readonly knex: Knex;
   private readonly dialect: Dialect;
-  constructor(knex: Knex, dialect: Dialect) {
+  private readonly writes: WriteBatcher;
+  constructor(knex: Knex, dialect: Dialect, writes: WriteBatcher) {
     this.knex = knex;
     this.dialect = dialect;
+    this.writes = writes;
   }
 
   async claimDue(owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<RecipientRow[]> {
@@ -61,7 +64,7 @@ export class QueueRepository {
    * when this worker no longer holds the lease: another instance took the row over.
    */
   async recordAttempt(row: RecipientRow, owner: string, result: SendResult, decision: AttemptDecision, now = Date.now()): Promise<boolean> {
-    return this.knex.transaction(async (trx) => {
+    return this.writes.run(async (trx) => {
       const updated = await trx('recipients')
         .where({ id: row.id, lease_owner: owner, status: 'sending' })
         .update({
