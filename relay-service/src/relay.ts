@@ -78,7 +78,6 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const worker = createDeliveryWorker({
     queue: store.queue,
     processGroup,
-    mailFromOf: (id) => store.messages.mailFrom(id),
     concurrency: config.deliveryConcurrency,
     leaseMs: config.leaseDuration,
     logger,

@@ -39,16 +39,16 @@ export function createProcessor(deps: ProcessorDeps) {
     return { status: 'deferred', nextAttemptAt: next };
   }
 
-  return async function processGroup(rows: RecipientRow[], owner: string, mailFrom: string): Promise<void> {
+  return async function processGroup(rows: RecipientRow[], owner: string): Promise<void> {
     const first = rows[0]!;
-    const raw = await deps.messages.getRaw(first.message_id);
+    const message = await deps.messages.forDelivery(first.message_id);
     let results: SendResult[];
-    if (!raw) {
+    if (!message) {
       // The message was deleted (account removed) while queued: nothing left to send.
       results = rows.map(() => failure(MESSAGE_MISSING, 'the message no longer exists'));
     } else {
       try {
-        results = await deps.deliver({ queueIds: rows.map((r) => r.id), mailFrom, recipients: rows.map((r) => r.email), domain: first.domain, raw });
+        results = await deps.deliver({ queueIds: rows.map((r) => r.id), mailFrom: message.mailFrom, recipients: rows.map((r) => r.email), domain: first.domain, raw: message.raw });
       } catch (err) {
         // Senders return results instead of throwing; reaching this is a relay bug, and
         // the safe reaction is to try again later rather than to lose or bounce mail.

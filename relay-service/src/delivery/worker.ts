@@ -7,9 +7,7 @@ import type { RecipientRow } from '../store/messages.ts';
 export interface WorkerOptions {
   queue: QueueRepository;
   /** Processes the rows of one message for one domain (see processor.ts). */
-  processGroup: (rows: RecipientRow[], owner: string, mailFrom: string) => Promise<void>;
-  /** Envelope sender of a message, looked up once per group. */
-  mailFromOf: (messageId: string) => Promise<string>;
+  processGroup: (rows: RecipientRow[], owner: string) => Promise<void>;
   concurrency: number;
   leaseMs: number;
   /** Longest sleep between polls; other instances' new mail is seen at least this often. */
@@ -67,8 +65,7 @@ export function createDeliveryWorker(options: WorkerOptions) {
     inFlight += group.length;
     const work = (async () => {
       try {
-        const mailFrom = await options.mailFromOf(group[0]!.message_id);
-        await options.processGroup(group, owner, mailFrom);
+        await options.processGroup(group, owner);
       } catch (err) {
         // The rows stay leased and come back after the lease: nothing is lost.
         options.logger.error({ event: 'delivery.group_failed', err, messageId: group[0]!.message_id }, 'delivery group failed');

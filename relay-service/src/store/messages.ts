@@ -111,9 +111,10 @@ export class MessageRepository {
     this.knex = knex;
   }
 
-  async mailFrom(messageId: string): Promise<string> {
-    const row = await this.knex('messages').where({ id: messageId }).first('mail_from');
-    return row?.mail_from ?? '';
+  /** The envelope sender and signed bytes a delivery needs, in one read. */
+  async forDelivery(messageId: string): Promise<{ mailFrom: string; raw: Buffer } | undefined> {
+    const row = await this.knex('messages').where({ id: messageId }).first('mail_from', 'raw');
+    return row ? { mailFrom: row.mail_from, raw: Buffer.from(row.raw) } : undefined;
   }
 
   async getRaw(messageId: string): Promise<Buffer | undefined> {

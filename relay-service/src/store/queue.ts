@@ -32,20 +32,23 @@ export class QueueRepository {
   async claimDue(owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<RecipientRow[]> {
     // PostgreSQL: SKIP LOCKED lets several relay instances claim disjoint rows without
     // waiting on each other. SQLite has one writer at a time, so the plain form is atomic.
+    // The claim rides in the shared write transaction, so it costs no fsync of its own.
     const lock = this.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
-    const result = await this.knex.raw(
-      `UPDATE recipients SET status = 'sending', lease_owner = ?, lease_expires_at = ?, updated_at = ?
-       WHERE id IN (
-         SELECT id FROM recipients
-         WHERE (status IN ('queued', 'deferred') AND next_attempt_at <= ?)
-            OR (status = 'sending' AND lease_expires_at <= ?)
-         ORDER BY next_attempt_at
-         LIMIT ? ${lock})
-       RETURNING *`,
-      [owner, now + leaseMs, now, now, now, limit],
-    );
-    const rows: RecipientRow[] = this.dialect === 'postgres' ? result.rows : result;
-    return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at);
+    return this.writes.run(async (trx) => {
+      const result = await trx.raw(
+        `UPDATE recipients SET status = 'sending', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+         WHERE id IN (
+           SELECT id FROM recipients
+           WHERE (status IN ('queued', 'deferred') AND next_attempt_at <= ?)
+              OR (status = 'sending' AND lease_expires_at <= ?)
+           ORDER BY next_attempt_at
+           LIMIT ? ${lock})
+         RETURNING *`,
+        [owner, now + leaseMs, now, now, now, limit],
+      );
+      const rows: RecipientRow[] = this.dialect === 'postgres' ? result.rows : result;
+      return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at);
+    });
   }
 
   /** Earliest time any row becomes due (to sleep exactly that long), or undefined if idle. */
