@@ -29,9 +29,15 @@ export interface SigningKey {
 
 export type AddDomainResult = { ok: true; domain: Domain; created: boolean } | { ok: false; reason: 'taken' };
 
+// Signing keys are read for every message; keeping them briefly saves a join and an AES
+// decryption per message. Changes made by this process clear the cache at once; another
+// instance's key change is seen within this time.
+const SIGNING_KEY_CACHE_MS = 30_000;
+
 export class DomainRepository {
   private readonly knex: Knex;
   private readonly keyring: Keyring;
+  private readonly signingKeyCache = new Map<string, { keys: SigningKey[]; expiresAt: number }>();
   constructor(knex: Knex, keyring: Keyring) {
     this.knex = knex;
     this.keyring = keyring;
@@ -71,6 +77,7 @@ export class DomainRepository {
 
   /** Stores a key (encrypted) and makes it the active one for its algorithm. */
   async setDkimKey(domainId: string, key: { selector: string; algorithm: 'rsa' | 'ed25519'; privateKeyPem: string; publicKey: string }, now = Date.now()): Promise<DkimKeyRecord> {
+    this.signingKeyCache.clear();
     return this.knex.transaction(async (trx) => {
       await trx('dkim_keys').where({ domain_id: domainId, algorithm: key.algorithm }).update({ active: false });
       await trx('dkim_keys').where({ domain_id: domainId, selector: key.selector }).delete();
@@ -96,7 +103,17 @@ export class DomainRepository {
   }
 
   /** Active signing keys of an account's domain (RSA first), decrypted for the signer. */
-  async signingKeys(accountId: string, domainName: string): Promise<SigningKey[]> {
+  async signingKeys(accountId: string, domainName: string, now = Date.now()): Promise<SigningKey[]> {
+    const cacheKey = `${accountId}\u0000${domainName}`;
+    const cached = this.signingKeyCache.get(cacheKey);
+    if (cached && cached.expiresAt > now) return cached.keys;
+    const keys = await this.loadSigningKeys(accountId, domainName);
+    if (this.signingKeyCache.size >= 10_000) this.signingKeyCache.clear();
+    this.signingKeyCache.set(cacheKey, { keys, expiresAt: now + SIGNING_KEY_CACHE_MS });
+    return keys;
+  }
+
+  private async loadSigningKeys(accountId: string, domainName: string): Promise<SigningKey[]> {
     const rows = await this.knex('dkim_keys as k')
       .join('domains as d', 'd.id', 'k.domain_id')
       .where({ 'd.account_id': accountId, 'd.name': domainName, 'k.active': true })
