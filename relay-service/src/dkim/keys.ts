@@ -4,7 +4,7 @@ export type DkimAlgorithm = 'rsa' | 'ed25519';
 
 export interface DkimKeyPair {
   algorithm: DkimAlgorithm;
-  /** PKCS#8 PEM, the form mailauth and the key store take. */
+  /** PKCS#8 PEM, the form the signer and the key store take. */
   privateKeyPem: string;
   /** The `p=` value of the DNS record. */
   publicKey: string;
