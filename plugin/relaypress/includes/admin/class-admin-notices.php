@@ -1,0 +1,57 @@
+<?php
+/**
+ * Tells administrators about conflicts and unusable settings.
+ *
+ * @package RelayPress
+ */
+
+declare( strict_types=1 );
+
+namespace RelayPress\Admin;
+
+defined( 'ABSPATH' ) || exit;
+
+use RelayPress\Mail\Conflict_Detector;
+use RelayPress\Settings\Settings;
+
+/**
+ * Admin notices only; the settings screen itself comes with the admin app.
+ */
+class Admin_Notices {
+
+	private Conflict_Detector $conflicts;
+	private Settings $settings;
+
+	public function __construct( Conflict_Detector $conflicts, Settings $settings ) {
+		$this->conflicts = $conflicts;
+		$this->settings  = $settings;
+	}
+
+	public function register(): void {
+		add_action( 'admin_notices', array( $this, 'render' ) );
+		add_action( 'network_admin_notices', array( $this, 'render' ) );
+	}
+
+	/**
+	 * @return string[] Plain-text messages.
+	 */
+	public function messages(): array {
+		$messages = array_map( static fn( array $c ): string => $c['message'], $this->conflicts->detect() );
+		if ( ! $this->settings->is_configured() ) {
+			$messages[] = __( 'RelayPress is not configured yet; WordPress sends mail as it did before.', 'relaypress' );
+		}
+		if ( $this->settings->token_unreadable() ) {
+			$messages[] = __( 'The stored relay API token cannot be decrypted (the encryption key or salts changed). Enter it again.', 'relaypress' );
+		}
+		return $messages;
+	}
+
+	public function render(): void {
+		if ( ! current_user_can( 'manage_options' ) ) {
+			return;
+		}
+		foreach ( $this->messages() as $message ) {
+			printf( '<div class="notice notice-warning"><p><strong>RelayPress:</strong> %s</p></div>', esc_html( $message ) );
+		}
+	}
+}

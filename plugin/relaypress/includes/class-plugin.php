@@ -1,0 +1,105 @@
+<?php
+/**
+ * Wires the areas together: each area lists its own hooks in register().
+ *
+ * @package RelayPress
+ */
+
+declare( strict_types=1 );
+
+namespace RelayPress;
+
+defined( 'ABSPATH' ) || exit;
+
+use RelayPress\Admin\Admin_Notices;
+use RelayPress\Cron\Cron;
+use RelayPress\Lifecycle\Installer;
+use RelayPress\Log\Log;
+use RelayPress\Log\Log_Repository;
+use RelayPress\Mail\Conflict_Detector;
+use RelayPress\Mail\Mail;
+use RelayPress\Outbox\Outbox;
+use RelayPress\Outbox\Outbox_Processor;
+use RelayPress\Outbox\Outbox_Repository;
+use RelayPress\Outbox\Retry_Schedule;
+use RelayPress\Relay\Relay_Client;
+use RelayPress\Settings\Secret_Box;
+use RelayPress\Settings\Settings;
+use RelayPress\Support\Clock;
+use RelayPress\Support\Text_Domain;
+
+/**
+ * The plugin's services, built once per request. Repositories read `$wpdb->prefix` on every
+ * call, so on multisite a switch_to_blog() moves them to that site's tables.
+ */
+final class Plugin {
+
+	/**
+	 * The one instance.
+	 *
+	 * @var Plugin|null
+	 */
+	private static ?Plugin $instance = null;
+
+	public Settings $settings;
+	public Clock $clock;
+	public Outbox_Repository $outbox_repository;
+	public Log_Repository $log_repository;
+	public Relay_Client $relay_client;
+	public Outbox_Processor $processor;
+	public Outbox $outbox;
+	public Conflict_Detector $conflicts;
+	public Log $log;
+
+	/**
+	 * Builds the services and registers every area's hooks.
+	 */
+	public static function boot(): void {
+		if ( null !== self::$instance ) {
+			return;
+		}
+		self::$instance = new self();
+		foreach ( self::$instance->areas() as $area ) {
+			$area->register();
+		}
+	}
+
+	/**
+	 * The booted instance.
+	 */
+	public static function instance(): Plugin {
+		if ( null === self::$instance ) {
+			self::boot();
+		}
+		return self::$instance;
+	}
+
+	private function __construct() {
+		$this->clock             = new Clock();
+		$this->settings          = new Settings( new Secret_Box() );
+		$this->outbox_repository = new Outbox_Repository();
+		$this->log_repository    = new Log_Repository();
+		$this->relay_client      = new Relay_Client( $this->settings );
+		$this->processor         = new Outbox_Processor( $this->outbox_repository, $this->log_repository, $this->relay_client, new Retry_Schedule(), $this->clock );
+		$this->outbox            = new Outbox( $this->outbox_repository, $this->log_repository, $this->processor, $this->clock );
+		$this->conflicts         = new Conflict_Detector();
+		$this->log               = new Log( $this->log_repository, $this->outbox_repository, $this->settings, $this->clock );
+	}
+
+	/**
+	 * The areas, in the order their hooks are registered.
+	 *
+	 * @return array<int, object>
+	 */
+	private function areas(): array {
+		return array(
+			new Installer(),
+			$this->settings,
+			new Mail( $this->settings, $this->conflicts ),
+			new Cron( $this->processor ),
+			$this->log,
+			new Text_Domain(),
+			new Admin_Notices( $this->conflicts, $this->settings ),
+		);
+	}
+}

@@ -1,0 +1,175 @@
+<?php
+/**
+ * Hands outbox rows to the relay and records what happened.
+ *
+ * @package RelayPress
+ */
+
+declare( strict_types=1 );
+
+namespace RelayPress\Outbox;
+
+defined( 'ABSPATH' ) || exit;
+
+use RelayPress\Log\Log_Repository;
+use RelayPress\Relay\Relay_Client;
+use RelayPress\Relay\Send_Result;
+use RelayPress\Support\Clock;
+use RelayPress\Support\Uuid;
+
+/**
+ * run() is the WP-Cron job: claim due rows → deliver each → stop early when the relay is
+ * down. deliver() is one attempt: send → record the result in outbox and log.
+ */
+class Outbox_Processor {
+
+	/** Rows one run claims, and how long it holds them (longer than BATCH × timeout). */
+	public const BATCH = 20;
+	public const LEASE = 300;
+
+	private Outbox_Repository $outbox;
+	private Log_Repository $log;
+	private Relay_Client $client;
+	private Retry_Schedule $schedule;
+	private Clock $clock;
+
+	public function __construct( Outbox_Repository $outbox, Log_Repository $log, Relay_Client $client, Retry_Schedule $schedule, Clock $clock ) {
+		$this->outbox   = $outbox;
+		$this->log      = $log;
+		$this->client   = $client;
+		$this->schedule = $schedule;
+		$this->clock    = $clock;
+	}
+
+	/**
+	 * One cron run.
+	 *
+	 * @return array{claimed: int, sent: int, retry: int, failed: int}
+	 */
+	public function run(): array {
+		$stats = array(
+			'claimed' => 0,
+			'sent'    => 0,
+			'retry'   => 0,
+			'failed'  => 0,
+		);
+		$token = Uuid::v4();
+		$rows  = $this->outbox->claim_due( $token, $this->clock->mysql(), $this->clock->mysql( self::LEASE ), self::BATCH );
+
+		$stats['claimed'] = count( $rows );
+		while ( $rows ) {
+			$row    = array_shift( $rows );
+			$result = $this->deliver( $row, $token, true );
+			$stats[ $result->accepted() ? 'sent' : ( $result->permanent() ? 'failed' : 'retry' ) ]++;
+			if ( $result->temporary() ) {
+				// The relay is down or pushing back: leave the rest for the next run.
+				foreach ( $rows as $rest ) {
+					$this->release( $rest, $token );
+				}
+				break;
+			}
+		}
+		return $stats;
+	}
+
+	/**
+	 * One attempt for a row claimed by $lock_token.
+	 *
+	 * @param array<string, mixed> $row               Outbox row.
+	 * @param bool                 $announce_failure  Fire `wp_mail_failed` on a final failure
+	 *                                                (false when wp_mail() itself reports it).
+	 */
+	public function deliver( array $row, string $lock_token, bool $announce_failure ): Send_Result {
+		$id       = (int) $row['id'];
+		$log_id   = (int) $row['log_id'];
+		$attempts = (int) $row['attempts'] + 1;
+
+		$result = $this->client->send_raw(
+			(string) $row['mail_from'],
+			(array) json_decode( (string) $row['rcpt_to'], true ),
+			(string) $row['raw_mime'],
+			(string) $row['idempotency_key'],
+			self::tags( (string) $row['source'] )
+		);
+		$now = $this->clock->mysql();
+
+		if ( $result->temporary() ) {
+			$delay = $this->schedule->delay_after( $attempts );
+			if ( null === $delay ) {
+				/* translators: 1: number of attempts, 2: last error */
+				$result = new Send_Result( Send_Result::PERMANENT, $result->http_status, 'retries_exhausted', sprintf( __( 'Gave up after %1$d attempts: %2$s', 'relaypress' ), $attempts, $result->describe() ) );
+			} else {
+				$this->outbox->reschedule( $id, $lock_token, $attempts, $this->clock->mysql( $delay ), $result->describe(), $now );
+				$this->log->update( $log_id, array( 'status' => Log_Repository::QUEUED, 'attempts' => $attempts, 'last_error' => $result->describe(), 'updated_at' => $now ) );
+			}
+		}
+		if ( $result->accepted() ) {
+			$this->outbox->mark_sent( $id, $lock_token, $attempts, $result->relay_message_id, $now );
+			$this->log->update( $log_id, array( 'status' => Log_Repository::SENT, 'attempts' => $attempts, 'relay_message_id' => $result->relay_message_id, 'last_error' => null, 'updated_at' => $now ) );
+		}
+		if ( $result->permanent() ) {
+			$this->outbox->mark_failed( $id, $lock_token, $attempts, $result->describe(), $now );
+			$this->log->update( $log_id, array( 'status' => Log_Repository::FAILED, 'attempts' => $attempts, 'last_error' => $result->describe(), 'updated_at' => $now ) );
+			if ( $announce_failure ) {
+				$this->announce_failure( $log_id, $result );
+			}
+		}
+
+		do_action( 'relaypress_delivery_attempted', $result, $row, $attempts );
+		return $result;
+	}
+
+	/**
+	 * Gives a claimed row back untouched.
+	 *
+	 * @param array<string, mixed> $row Outbox row.
+	 */
+	public function release( array $row, string $lock_token ): void {
+		global $wpdb;
+		$wpdb->update( // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+			$this->outbox->table(),
+			array(
+				'lock_token'   => null,
+				'locked_until' => null,
+			),
+			array(
+				'id'         => (int) $row['id'],
+				'lock_token' => $lock_token,
+			)
+		);
+	}
+
+	/**
+	 * `wp_mail_failed` for a message wp_mail() had already reported as queued. The WP_Error
+	 * data has core's keys where the log knows them, plus the RelayPress ones.
+	 */
+	private function announce_failure( int $log_id, Send_Result $result ): void {
+		$entry = $this->log->find( $log_id );
+		$to    = null === $entry ? array() : array_values( array_filter( array_map( 'trim', explode( ',', (string) $entry['to_addresses'] ) ) ) );
+		do_action(
+			'wp_mail_failed',
+			new \WP_Error(
+				'wp_mail_failed',
+				$result->describe(),
+				array(
+					'to'                => $to,
+					'subject'           => null === $entry ? '' : (string) $entry['subject'],
+					'relaypress_log_id' => $log_id,
+					'relay_http_status' => $result->http_status,
+					'relay_error_code'  => $result->code,
+				)
+			)
+		);
+	}
+
+	/**
+	 * @return string[]
+	 */
+	public static function tags( string $source ): array {
+		$tags = array( 'wordpress' );
+		if ( '' !== $source ) {
+			$tags[] = substr( $source, 0, 64 );
+		}
+		return $tags;
+	}
+}

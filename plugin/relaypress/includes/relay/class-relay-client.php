@@ -1,0 +1,166 @@
+<?php
+/**
+ * Talks to the relay's HTTP API through the WordPress HTTP API.
+ *
+ * @package RelayPress
+ */
+
+declare( strict_types=1 );
+
+namespace RelayPress\Relay;
+
+defined( 'ABSPATH' ) || exit;
+
+use RelayPress\Settings\Settings;
+
+/**
+ * `POST /v1/emails` with the raw message, `GET /v1/messages/:id`, `GET /healthz`.
+ * Every answer becomes a Send_Result through one table (classify()).
+ */
+class Relay_Client {
+
+	/** Seconds to wait for the TCP connection, then for the whole request. */
+	public const CONNECT_TIMEOUT = 3;
+	public const TOTAL_TIMEOUT   = 10;
+
+	/**
+	 * HTTP statuses that are retried although they are 4xx: the request was fine, the relay
+	 * was not ready for it. Every other 4xx is the request's fault and is not retried.
+	 */
+	private const TEMPORARY_CLIENT_ERRORS = array( 408, 429 );
+
+	private Settings $settings;
+
+	public function __construct( Settings $settings ) {
+		$this->settings = $settings;
+	}
+
+	/**
+	 * Hands one message over. The request body is a pure function of the stored row, so a
+	 * retry with the same Idempotency-Key is the same request (the relay answers a repeated
+	 * key with a different body by 409).
+	 *
+	 * @param string   $mail_from       Envelope sender.
+	 * @param string[] $rcpt_to         Envelope recipients.
+	 * @param string   $raw             RFC 5322 message, CRLF.
+	 * @param string   $idempotency_key UUID of the outbox row.
+	 * @param string[] $tags            Relay tags.
+	 */
+	public function send_raw( string $mail_from, array $rcpt_to, string $raw, string $idempotency_key, array $tags ): Send_Result {
+		$body = array(
+			'envelope' => array(
+				'mail_from' => $mail_from,
+				'rcpt_to'   => array_values( $rcpt_to ),
+			),
+			'raw'      => base64_encode( $raw ), // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode
+			'tags'     => array_values( $tags ),
+		);
+		$response = $this->request( 'POST', '/v1/emails', (string) wp_json_encode( $body ), array( 'Idempotency-Key' => $idempotency_key ) );
+		return $this->classify( $response );
+	}
+
+	/**
+	 * Relay's view of a message, per recipient.
+	 *
+	 * @return array<string, mixed>|\WP_Error
+	 */
+	public function message_status( string $relay_message_id ) {
+		$response = $this->request( 'GET', '/v1/messages/' . rawurlencode( $relay_message_id ) );
+		if ( is_wp_error( $response ) ) {
+			return $response;
+		}
+		$status = (int) wp_remote_retrieve_response_code( $response );
+		$json   = json_decode( (string) wp_remote_retrieve_body( $response ), true );
+		if ( 200 !== $status || ! is_array( $json ) ) {
+			return new \WP_Error( 'relaypress_relay_error', $this->classify( $response )->describe() );
+		}
+		return $json;
+	}
+
+	/**
+	 * The connection test: relay reachable (`/healthz`) and token accepted.
+	 *
+	 * @return true|\WP_Error
+	 */
+	public function test_connection() {
+		$health = $this->request( 'GET', '/healthz', null, array(), false );
+		if ( is_wp_error( $health ) ) {
+			return new \WP_Error( 'relaypress_unreachable', $health->get_error_message() );
+		}
+		if ( 200 !== (int) wp_remote_retrieve_response_code( $health ) ) {
+			return new \WP_Error( 'relaypress_unhealthy', $this->classify( $health )->describe() );
+		}
+		$auth = $this->request( 'GET', '/v1/messages?limit=1' );
+		if ( is_wp_error( $auth ) || 200 !== (int) wp_remote_retrieve_response_code( $auth ) ) {
+			return new \WP_Error( 'relaypress_token_rejected', $this->classify( $auth )->describe() );
+		}
+		return true;
+	}
+
+	/**
+	 * Maps a response (or transport error) to a Send_Result.
+	 *
+	 * @param array<string, mixed>|\WP_Error $response wp_remote_request() result.
+	 */
+	public function classify( $response ): Send_Result {
+		if ( is_wp_error( $response ) ) {
+			return new Send_Result( Send_Result::TEMPORARY, null, 'relay_unreachable', $response->get_error_message() );
+		}
+		$status = (int) wp_remote_retrieve_response_code( $response );
+		$json   = json_decode( (string) wp_remote_retrieve_body( $response ), true );
+		$error  = is_array( $json ) && isset( $json['error'] ) && is_array( $json['error'] ) ? $json['error'] : array();
+		$code   = (string) ( $error['code'] ?? '' );
+		$text   = (string) ( $error['message'] ?? wp_remote_retrieve_response_message( $response ) );
+		if ( ! empty( $error['field'] ) ) {
+			$text .= ' (' . $error['field'] . ')';
+		}
+
+		if ( $status >= 200 && $status < 300 ) {
+			$id = is_array( $json ) && isset( $json['id'] ) ? (string) $json['id'] : null;
+			return new Send_Result( Send_Result::ACCEPTED, $status, '', 'accepted', $id );
+		}
+		if ( $status >= 400 && $status < 500 && ! in_array( $status, self::TEMPORARY_CLIENT_ERRORS, true ) ) {
+			return new Send_Result( Send_Result::PERMANENT, $status, $code, $text );
+		}
+		// 5xx, 408, 429, and anything unexpected (3xx from a wrong URL): keep the message.
+		return new Send_Result( Send_Result::TEMPORARY, $status, $code, '' === $text ? 'unexpected answer' : $text );
+	}
+
+	/**
+	 * @param array<string, string> $headers Extra headers.
+	 * @return array<string, mixed>|\WP_Error
+	 */
+	private function request( string $method, string $path, ?string $body = null, array $headers = array(), bool $auth = true ) {
+		$base = $this->settings->relay_url();
+		if ( '' === $base ) {
+			return new \WP_Error( 'relaypress_not_configured', __( 'No relay URL is configured.', 'relaypress' ) );
+		}
+		if ( $auth ) {
+			$headers['Authorization'] = 'Bearer ' . $this->settings->api_token();
+		}
+		if ( null !== $body ) {
+			$headers['Content-Type'] = 'application/json';
+		}
+		$args = array(
+			'method'      => $method,
+			'timeout'     => self::TOTAL_TIMEOUT,
+			'redirection' => 0,
+			'headers'     => $headers,
+			'user-agent'  => 'RelayPress/' . RELAYPRESS_VERSION . '; ' . home_url( '/' ),
+		);
+		if ( null !== $body ) {
+			$args['body'] = $body;
+		}
+
+		// The WordPress HTTP API has no connect timeout of its own; set it on our handle only.
+		$connect_timeout = static function ( $handle ): void {
+			curl_setopt( $handle, CURLOPT_CONNECTTIMEOUT, self::CONNECT_TIMEOUT ); // phpcs:ignore WordPress.WP.AlternativeFunctions.curl_curl_setopt
+		};
+		add_action( 'http_api_curl', $connect_timeout );
+		try {
+			return wp_remote_request( $base . $path, $args );
+		} finally {
+			remove_action( 'http_api_curl', $connect_timeout );
+		}
+	}
+}
