@@ -3,12 +3,15 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { migrationSource } from './migrations/index.ts';
+import { createWalSync } from './wal-sync.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Database {
   knex: Knex;
   dialect: Dialect;
+  /** Resolves once every transaction committed before the call is durable on disk. */
+  sync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,19 +26,23 @@ function sqliteFilename(url: string): string {
 }
 
 /**
- * The one knex factory. SQLite runs in WAL mode with synchronous=FULL so a committed
- * transaction survives a power cut, not only a process crash: a 250 reply means the
- * message is on disk (promise 1). PostgreSQL keeps its defaults (fsync on commit).
+ * The one knex factory. A 250 or 202 is sent only after `sync()` after the commit, so an
+ * accepted message survives a power cut, not only a process crash (promise 1). SQLite runs
+ * in WAL mode with the fsync moved off the event loop (wal-sync.ts); an in-memory database
+ * has nothing to sync. PostgreSQL fsyncs its own commits (its defaults), so `sync()` is a
+ * no-op there.
  */
 export function openDatabase(url: string): Database {
   let knex: Knex;
   let dialect: Dialect;
+  let walSync: ReturnType<typeof createWalSync> | undefined;
   if (/^postgres(ql)?:\/\//.test(url)) {
     dialect = 'postgres';
     knex = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
   } else if (url.startsWith('sqlite:')) {
     dialect = 'sqlite';
     const filename = sqliteFilename(url);
+    if (filename !== ':memory:') walSync = createWalSync(filename);
     if (filename !== ':memory:') mkdirSync(path.dirname(filename), { recursive: true });
     knex = knexFactory({
       client: 'better-sqlite3',
@@ -46,7 +53,7 @@ export function openDatabase(url: string): Database {
         max: 1,
         afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
           conn.pragma('journal_mode = WAL');
-          conn.pragma('synchronous = FULL');
+          conn.pragma(walSync ? 'synchronous = NORMAL' : 'synchronous = FULL');
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
           done(null, conn);
@@ -56,7 +63,15 @@ export function openDatabase(url: string): Database {
   } else {
     throw new Error(`RELAY_DATABASE_URL: unsupported database URL "${url.replace(/\/\/[^@]*@/, '//***@')}" (use postgres://… or sqlite://…)`);
   }
-  return { knex, dialect, close: () => knex.destroy() };
+  return {
+    knex,
+    dialect,
+    sync: () => walSync?.sync() ?? Promise.resolve(),
+    async close() {
+      await walSync?.close();
+      await knex.destroy();
+    },
+  };
 }
 
 /** Brings the schema up to date; safe to call from several instances at once (knex locks). */

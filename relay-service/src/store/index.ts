@@ -22,7 +22,7 @@ export interface Store {
 }
 
 export function createStore(db: Database, keyring: Keyring): Store {
-  const writes = createWriteBatcher(db.knex);
+  const writes = createWriteBatcher(db.knex, { sync: () => db.sync() });
   return {
     writes,
     db,

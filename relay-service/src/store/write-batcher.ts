@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 
 export type WriteUnit<T> = (trx: Knex.Transaction) => Promise<T>;
 
+type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
+
 interface Pending {
   work: WriteUnit<unknown>;
   resolve(value: unknown): void;
@@ -15,19 +17,24 @@ interface Pending {
  * so a unit that fails (a duplicate key, a validation error) rolls back alone and rejects
  * only its own caller; a unit's promise settles only after the shared commit succeeded.
  */
-export function createWriteBatcher(knex: Knex, options: { maxBatch?: number } = {}) {
+export function createWriteBatcher(knex: Knex, options: { maxBatch?: number; sync?: () => Promise<void> } = {}) {
+  const sync = options.sync ?? (() => Promise.resolve());
   const maxBatch = options.maxBatch ?? 256;
   const queue: Pending[] = [];
   let flushing = false;
+
+  function settle(batch: Pending[], outcomes: Outcome[]): void {
+    outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.value) : batch[i]!.reject(outcome.err)));
+  }
 
   async function flush(): Promise<void> {
     flushing = true;
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
-      let outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[];
+      let outcomes: Outcome[];
       try {
         outcomes = await knex.transaction(async (trx) => {
-          const results: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
+          const results: Outcome[] = [];
           for (const item of batch) {
             try {
               results.push({ ok: true, value: await trx.transaction((savepoint) => item.work(savepoint)) });
@@ -42,7 +49,12 @@ export function createWriteBatcher(knex: Knex, options: { maxBatch?: number } = 
         for (const item of batch) item.reject(err);
         continue;
       }
-      outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.value) : batch[i]!.reject(outcome.err)));
+      // Callers hear back only once the commit is on disk; meanwhile the next batch is
+      // already being committed, and its fsync will be shared by everything that waits.
+      sync().then(
+        () => settle(batch, outcomes),
+        (err: unknown) => batch.forEach((item) => item.reject(err)),
+      );
     }
     flushing = false;
   }
