@@ -12,6 +12,9 @@ namespace RelayPress;
 defined( 'ABSPATH' ) || exit;
 
 use RelayPress\Admin\Admin_Notices;
+use RelayPress\Alert\Alerts;
+use RelayPress\Backup\Backup_Smtp;
+use RelayPress\Backup\Fallback;
 use RelayPress\Cron\Cron;
 use RelayPress\Lifecycle\Installer;
 use RelayPress\Log\Log;
@@ -23,6 +26,7 @@ use RelayPress\Outbox\Outbox_Processor;
 use RelayPress\Outbox\Outbox_Repository;
 use RelayPress\Outbox\Retry_Schedule;
 use RelayPress\Relay\Relay_Client;
+use RelayPress\Rest\Rest;
 use RelayPress\Settings\Secret_Box;
 use RelayPress\Settings\Settings;
 use RelayPress\Support\Clock;
@@ -50,6 +54,8 @@ final class Plugin {
 	public Outbox $outbox;
 	public Conflict_Detector $conflicts;
 	public Log $log;
+	public Alerts $alerts;
+	public Fallback $fallback;
 
 	/**
 	 * Builds the services and registers every area's hooks.
@@ -80,7 +86,9 @@ final class Plugin {
 		$this->outbox_repository = new Outbox_Repository();
 		$this->log_repository    = new Log_Repository();
 		$this->relay_client      = new Relay_Client( $this->settings );
-		$this->processor         = new Outbox_Processor( $this->outbox_repository, $this->log_repository, $this->relay_client, new Retry_Schedule(), $this->clock );
+		$this->alerts            = new Alerts( $this->settings, $this->clock );
+		$this->fallback          = new Fallback( $this->settings, new Backup_Smtp(), $this->alerts, $this->clock );
+		$this->processor         = new Outbox_Processor( $this->outbox_repository, $this->log_repository, $this->relay_client, new Retry_Schedule(), $this->clock, $this->fallback );
 		$this->outbox            = new Outbox( $this->outbox_repository, $this->log_repository, $this->processor, $this->clock );
 		$this->conflicts         = new Conflict_Detector();
 		$this->log               = new Log( $this->log_repository, $this->outbox_repository, $this->settings, $this->clock );
@@ -100,6 +108,7 @@ final class Plugin {
 			$this->log,
 			new Text_Domain(),
 			new Admin_Notices( $this->conflicts, $this->settings ),
+			new Rest( $this ),
 		);
 	}
 }

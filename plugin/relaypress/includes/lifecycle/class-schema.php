@@ -17,7 +17,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Schema {
 
-	public const VERSION        = '1';
+	public const VERSION        = '2'; // 2: sent_via (relay or backup_smtp).
 	public const VERSION_OPTION = 'relaypress_db_version';
 
 	/**
@@ -55,6 +55,7 @@ final class Schema {
   locked_until datetime NULL,
   last_error text NULL,
   relay_message_id varchar(100) NULL,
+  sent_via varchar(20) NOT NULL DEFAULT '',
   created_at datetime NOT NULL,
   updated_at datetime NOT NULL,
   PRIMARY KEY  (id),
@@ -76,6 +77,7 @@ CREATE TABLE {$p}relaypress_log (
   subject text NULL,
   message_id_header varchar(255) NOT NULL DEFAULT '',
   relay_message_id varchar(100) NULL,
+  sent_via varchar(20) NOT NULL DEFAULT '',
   has_attachments tinyint(1) NOT NULL DEFAULT 0,
   attempts int(10) unsigned NOT NULL DEFAULT 0,
   last_error text NULL,

@@ -33,5 +33,8 @@ final class Uninstaller {
 		Schema::drop();
 		delete_option( Settings::OPTION );
 		delete_option( Conflict_Detector::FOREIGN_MAILER_OPTION );
+		foreach ( \RelayPress\Alert\Alerts::KINDS as $kind ) {
+			delete_option( \RelayPress\Alert\Alerts::LAST_SENT . $kind );
+		}
 	}
 }

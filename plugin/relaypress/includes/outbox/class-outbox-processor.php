@@ -11,6 +11,7 @@ namespace RelayPress\Outbox;
 
 defined( 'ABSPATH' ) || exit;
 
+use RelayPress\Backup\Fallback;
 use RelayPress\Log\Log_Repository;
 use RelayPress\Relay\Relay_Client;
 use RelayPress\Relay\Send_Result;
@@ -32,13 +33,15 @@ class Outbox_Processor {
 	private Relay_Client $client;
 	private Retry_Schedule $schedule;
 	private Clock $clock;
+	private ?Fallback $fallback;
 
-	public function __construct( Outbox_Repository $outbox, Log_Repository $log, Relay_Client $client, Retry_Schedule $schedule, Clock $clock ) {
+	public function __construct( Outbox_Repository $outbox, Log_Repository $log, Relay_Client $client, Retry_Schedule $schedule, Clock $clock, ?Fallback $fallback = null ) {
 		$this->outbox   = $outbox;
 		$this->log      = $log;
 		$this->client   = $client;
 		$this->schedule = $schedule;
 		$this->clock    = $clock;
+		$this->fallback = $fallback;
 	}
 
 	/**
@@ -57,17 +60,25 @@ class Outbox_Processor {
 		$rows  = $this->outbox->claim_due( $token, $this->clock->mysql(), $this->clock->mysql( self::LEASE ), self::BATCH );
 
 		$stats['claimed'] = count( $rows );
+		$relay_down       = false;
 		while ( $rows ) {
-			$row    = array_shift( $rows );
-			$result = $this->deliver( $row, $token, true );
+			$row = array_shift( $rows );
+			if ( $relay_down && ! ( $this->fallback && $this->fallback->overdue( $row ) ) ) {
+				$this->release( $row, $token );
+				continue;
+			}
+			$result = $this->deliver( $row, $token, true, $relay_down );
 			$stats[ $result->accepted() ? 'sent' : ( $result->permanent() ? 'failed' : 'retry' ) ]++;
 			if ( $result->temporary() ) {
-				// The relay is down or pushing back: leave the rest for the next run.
+				// The relay is down or pushing back, and no backup took the message: leave
+				// the rest for the next run.
 				foreach ( $rows as $rest ) {
 					$this->release( $rest, $token );
 				}
 				break;
 			}
+			// Sent by the backup: the relay is down, so only overdue rows go on (by backup).
+			$relay_down = $relay_down || Fallback::VIA_BACKUP === $result->code;
 		}
 		return $stats;
 	}
@@ -78,20 +89,36 @@ class Outbox_Processor {
 	 * @param array<string, mixed> $row               Outbox row.
 	 * @param bool                 $announce_failure  Fire `wp_mail_failed` on a final failure
 	 *                                                (false when wp_mail() itself reports it).
+	 * @param bool                 $relay_down        The relay failed earlier in this run: go
+	 *                                                straight to the backup.
 	 */
-	public function deliver( array $row, string $lock_token, bool $announce_failure ): Send_Result {
+	public function deliver( array $row, string $lock_token, bool $announce_failure, bool $relay_down = false ): Send_Result {
 		$id       = (int) $row['id'];
 		$log_id   = (int) $row['log_id'];
 		$attempts = (int) $row['attempts'] + 1;
 
-		$result = $this->client->send_raw(
-			(string) $row['mail_from'],
-			(array) json_decode( (string) $row['rcpt_to'], true ),
-			(string) $row['raw_mime'],
-			(string) $row['idempotency_key'],
-			self::tags( (string) $row['source'] )
-		);
+		$result = $relay_down
+			? new Send_Result( Send_Result::TEMPORARY, null, 'relay_unreachable', __( 'the relay failed earlier in this run', 'relaypress' ) )
+			: $this->client->send_raw(
+				(string) $row['mail_from'],
+				(array) json_decode( (string) $row['rcpt_to'], true ),
+				(string) $row['raw_mime'],
+				(string) $row['idempotency_key'],
+				self::tags( (string) $row['source'] )
+			);
 		$now = $this->clock->mysql();
+
+		$backup = null === $this->fallback ? null : $this->fallback->after_relay_failure( $row, $result );
+		if ( null !== $backup && $backup->accepted() ) {
+			$this->outbox->mark_sent( $id, $lock_token, $attempts, null, $now, Fallback::VIA_BACKUP );
+			/* translators: 1: relay error, 2: backup result */
+			$this->log->update( $log_id, array( 'status' => Log_Repository::SENT, 'sent_via' => Fallback::VIA_BACKUP, 'attempts' => $attempts, 'last_error' => sprintf( __( 'Relay: %1$s; %2$s', 'relaypress' ), $result->describe(), $backup->describe() ), 'updated_at' => $now ) );
+			do_action( 'relaypress_delivery_attempted', $backup, $row, $attempts );
+			return $backup;
+		}
+		if ( null !== $backup ) {
+			$result = new Send_Result( $result->kind, $result->http_status, $result->code, $result->message . '; ' . $backup->describe() );
+		}
 
 		if ( $result->temporary() ) {
 			$delay = $this->schedule->delay_after( $attempts );
@@ -105,7 +132,7 @@ class Outbox_Processor {
 		}
 		if ( $result->accepted() ) {
 			$this->outbox->mark_sent( $id, $lock_token, $attempts, $result->relay_message_id, $now );
-			$this->log->update( $log_id, array( 'status' => Log_Repository::SENT, 'attempts' => $attempts, 'relay_message_id' => $result->relay_message_id, 'last_error' => null, 'updated_at' => $now ) );
+			$this->log->update( $log_id, array( 'status' => Log_Repository::SENT, 'sent_via' => Fallback::VIA_RELAY, 'attempts' => $attempts, 'relay_message_id' => $result->relay_message_id, 'last_error' => null, 'updated_at' => $now ) );
 		}
 		if ( $result->permanent() ) {
 			$this->outbox->mark_failed( $id, $lock_token, $attempts, $result->describe(), $now );

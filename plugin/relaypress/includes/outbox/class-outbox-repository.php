@@ -92,12 +92,13 @@ class Outbox_Repository {
 	/**
 	 * The relay has it: the raw copy is no longer needed here (the log keeps the body).
 	 */
-	public function mark_sent( int $id, string $lock_token, int $attempts, ?string $relay_message_id, string $now ): bool {
+	public function mark_sent( int $id, string $lock_token, int $attempts, ?string $relay_message_id, string $now, string $sent_via = 'relay' ): bool {
 		return $this->update_claimed(
 			$id,
 			$lock_token,
 			array(
 				'status'           => self::SENT,
+				'sent_via'         => $sent_via,
 				'attempts'         => $attempts,
 				'relay_message_id' => $relay_message_id,
 				'raw_mime'         => null,

@@ -78,6 +78,50 @@ class Relay_Client {
 	}
 
 	/**
+	 * A GET to the relay: the WordPress HTTP API's response, or its transport error.
+	 *
+	 * @param array<string, scalar> $query Query arguments.
+	 * @return array<string, mixed>|\WP_Error
+	 */
+	public function get( string $path, array $query = array(), bool $auth = true ) {
+		return $this->request( 'GET', $query ? add_query_arg( array_map( 'rawurlencode', array_map( 'strval', $query ) ), $path ) : $path, null, array(), $auth );
+	}
+
+	/**
+	 * A GET whose 2xx JSON object comes back as an array; anything else as a WP_Error whose
+	 * code and message are the relay's (`relaypress_relay_<code>`), with `relay_status` and
+	 * `relay_code` in its data, or `relaypress_relay_unreachable` / `relaypress_relay_tls_error`.
+	 *
+	 * @param array<string, scalar> $query Query arguments.
+	 * @return array<string, mixed>|\WP_Error
+	 */
+	public function get_json( string $path, array $query = array() ) {
+		$response = $this->get( $path, $query );
+		if ( is_wp_error( $response ) ) {
+			$kind = 'relaypress_not_configured' === $response->get_error_code() ? 'not_configured' : ( self::is_tls_error( $response ) ? 'tls_error' : 'unreachable' );
+			return new \WP_Error( 'relaypress_relay_' . $kind, $response->get_error_message(), array( 'relay_status' => null, 'relay_code' => $kind ) );
+		}
+		$status = (int) wp_remote_retrieve_response_code( $response );
+		$json   = json_decode( (string) wp_remote_retrieve_body( $response ), true );
+		if ( $status >= 200 && $status < 300 && is_array( $json ) ) {
+			return $json;
+		}
+		$error = is_array( $json ) && isset( $json['error'] ) && is_array( $json['error'] ) ? $json['error'] : array();
+		$code  = preg_replace( '/[^a-z0-9_]/', '', strtolower( (string) ( $error['code'] ?? '' ) ) );
+		$code  = '' === $code ? 'unexpected_response' : $code;
+		$text  = (string) ( $error['message'] ?? wp_remote_retrieve_response_message( $response ) );
+		return new \WP_Error( 'relaypress_relay_' . $code, '' === $text ? 'unexpected answer' : $text, array( 'relay_status' => $status, 'relay_code' => $code ) );
+	}
+
+	/**
+	 * True for a transport error raised by TLS (handshake, certificate, protocol).
+	 */
+	public static function is_tls_error( \WP_Error $error ): bool {
+		// cURL: 35 connect/handshake, 51/60 peer certificate, 53/54/58/59/66/77/80/82/83/90/91 TLS setup.
+		return (bool) preg_match( '/cURL error (35|51|53|54|58|59|60|66|77|80|82|83|90|91)\b|\bSSL\b|\bTLS\b|certificate/i', $error->get_error_message() );
+	}
+
+	/**
 	 * The connection test: relay reachable (`/healthz`) and token accepted.
 	 *
 	 * @return true|\WP_Error

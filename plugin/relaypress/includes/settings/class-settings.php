@@ -28,7 +28,20 @@ class Settings {
 		'log_retention_days'  => 30,
 		'body_retention_days' => 7,
 		'keep_data'           => false,
+		'backup_smtp_host'       => '',
+		'backup_smtp_port'       => 587,
+		'backup_smtp_encryption' => 'tls',
+		'backup_smtp_username'   => '',
+		'backup_smtp_password'   => '', // Sealed.
+		'backup_after_minutes'   => 15,
+		'alert_email'            => '',
+		'alert_webhook_url'      => '',
 	);
+
+	/** Settings stored sealed by Secret_Box and never displayed. */
+	public const SECRETS = array( 'api_token', 'backup_smtp_password' );
+
+	public const ENCRYPTIONS = array( 'none', 'ssl', 'tls' );
 
 	private Secret_Box $box;
 
@@ -75,20 +88,46 @@ class Settings {
 		return array_merge( self::DEFAULTS, is_array( $stored ) ? $stored : array() );
 	}
 
+	/**
+	 * The wp-config.php constant that overrides a setting: `relay_url` → RELAYPRESS_RELAY_URL.
+	 */
+	public static function constant_name( string $key ): string {
+		return 'RELAYPRESS_' . strtoupper( $key );
+	}
+
+	/**
+	 * True when a wp-config.php constant decides this setting (the screen shows it read-only).
+	 */
+	public function locked( string $key ): bool {
+		return defined( self::constant_name( $key ) );
+	}
+
+	/**
+	 * A setting's effective value: the constant when defined, else the stored value (secrets
+	 * come back in plaintext).
+	 *
+	 * @return mixed
+	 */
+	public function get( string $key ) {
+		if ( $this->locked( $key ) ) {
+			return constant( self::constant_name( $key ) );
+		}
+		$value = $this->all()[ $key ] ?? null;
+		if ( in_array( $key, self::SECRETS, true ) ) {
+			return '' === (string) $value ? '' : (string) $this->box->open( (string) $value );
+		}
+		return $value;
+	}
+
 	public function relay_url(): string {
-		$url = defined( 'RELAYPRESS_RELAY_URL' ) ? (string) constant( 'RELAYPRESS_RELAY_URL' ) : (string) $this->all()['relay_url'];
-		return untrailingslashit( $url );
+		return untrailingslashit( (string) $this->get( 'relay_url' ) );
 	}
 
 	/**
 	 * The plaintext token, for the relay client only.
 	 */
 	public function api_token(): string {
-		if ( defined( 'RELAYPRESS_API_TOKEN' ) ) {
-			return (string) constant( 'RELAYPRESS_API_TOKEN' );
-		}
-		$sealed = (string) $this->all()['api_token'];
-		return '' === $sealed ? '' : (string) $this->box->open( $sealed );
+		return (string) $this->get( 'api_token' );
 	}
 
 	/**
@@ -96,7 +135,40 @@ class Settings {
 	 */
 	public function token_unreadable(): bool {
 		$sealed = (string) $this->all()['api_token'];
-		return ! defined( 'RELAYPRESS_API_TOKEN' ) && '' !== $sealed && null === $this->box->open( $sealed );
+		return ! $this->locked( 'api_token' ) && '' !== $sealed && null === $this->box->open( $sealed );
+	}
+
+	/**
+	 * Backup SMTP connection, or null when no backup host is set.
+	 *
+	 * @return array{host: string, port: int, encryption: string, username: string, password: string, after_minutes: int}|null
+	 */
+	public function backup_smtp(): ?array {
+		$host = trim( (string) $this->get( 'backup_smtp_host' ) );
+		if ( '' === $host ) {
+			return null;
+		}
+		$encryption = (string) $this->get( 'backup_smtp_encryption' );
+		return array(
+			'host'          => $host,
+			'port'          => (int) $this->get( 'backup_smtp_port' ),
+			'encryption'    => in_array( $encryption, self::ENCRYPTIONS, true ) ? $encryption : 'tls',
+			'username'      => (string) $this->get( 'backup_smtp_username' ),
+			'password'      => (string) $this->get( 'backup_smtp_password' ),
+			'after_minutes' => max( 0, (int) $this->get( 'backup_after_minutes' ) ),
+		);
+	}
+
+	public function backup_after_seconds(): int {
+		return max( 0, (int) $this->get( 'backup_after_minutes' ) ) * MINUTE_IN_SECONDS;
+	}
+
+	public function alert_email(): string {
+		return (string) $this->get( 'alert_email' );
+	}
+
+	public function alert_webhook_url(): string {
+		return (string) $this->get( 'alert_webhook_url' );
 	}
 
 	public function is_configured(): bool {
@@ -104,27 +176,27 @@ class Settings {
 	}
 
 	public function from_email(): string {
-		return (string) $this->all()['from_email'];
+		return (string) $this->get( 'from_email' );
 	}
 
 	public function from_name(): string {
-		return (string) $this->all()['from_name'];
+		return (string) $this->get( 'from_name' );
 	}
 
 	public function force_from(): bool {
-		return (bool) $this->all()['force_from'];
+		return (bool) $this->get( 'force_from' );
 	}
 
 	public function log_retention_days(): int {
-		return max( 1, (int) $this->all()['log_retention_days'] );
+		return max( 1, (int) $this->get( 'log_retention_days' ) );
 	}
 
 	public function body_retention_days(): int {
-		return max( 0, (int) $this->all()['body_retention_days'] );
+		return max( 0, (int) $this->get( 'body_retention_days' ) );
 	}
 
 	public function keep_data(): bool {
-		return (bool) $this->all()['keep_data'];
+		return (bool) $this->get( 'keep_data' );
 	}
 
 	/**
@@ -160,11 +232,13 @@ class Settings {
 		if ( array_key_exists( 'relay_url', $input ) ) {
 			$out['relay_url'] = untrailingslashit( esc_url_raw( trim( (string) $input['relay_url'] ), array( 'http', 'https' ) ) );
 		}
-		if ( ! empty( $input['api_token_clear'] ) ) {
-			$out['api_token'] = '';
-		} elseif ( isset( $input['api_token'] ) && '' !== trim( (string) $input['api_token'] ) ) {
-			$token            = trim( (string) $input['api_token'] );
-			$out['api_token'] = 0 === strpos( $token, 'rp1:' ) && null !== $this->box->open( $token ) ? $token : $this->box->seal( $token );
+		foreach ( self::SECRETS as $secret ) {
+			if ( ! empty( $input[ $secret . '_clear' ] ) ) {
+				$out[ $secret ] = '';
+			} elseif ( isset( $input[ $secret ] ) && '' !== trim( (string) $input[ $secret ] ) ) {
+				$plain          = trim( (string) $input[ $secret ] );
+				$out[ $secret ] = 0 === strpos( $plain, 'rp1:' ) && null !== $this->box->open( $plain ) ? $plain : $this->box->seal( $plain );
+			}
 		}
 		if ( array_key_exists( 'from_email', $input ) ) {
 			$out['from_email'] = (string) sanitize_email( (string) $input['from_email'] );
@@ -183,6 +257,27 @@ class Settings {
 		if ( array_key_exists( 'body_retention_days', $input ) ) {
 			$out['body_retention_days'] = min( 3650, max( 0, (int) $input['body_retention_days'] ) );
 		}
+		foreach ( array( 'backup_smtp_host', 'backup_smtp_username' ) as $text ) {
+			if ( array_key_exists( $text, $input ) ) {
+				$out[ $text ] = sanitize_text_field( (string) $input[ $text ] );
+			}
+		}
+		if ( array_key_exists( 'backup_smtp_port', $input ) ) {
+			$out['backup_smtp_port'] = min( 65535, max( 1, (int) $input['backup_smtp_port'] ) );
+		}
+		if ( array_key_exists( 'backup_smtp_encryption', $input ) ) {
+			$encryption                    = (string) $input['backup_smtp_encryption'];
+			$out['backup_smtp_encryption'] = in_array( $encryption, self::ENCRYPTIONS, true ) ? $encryption : 'tls';
+		}
+		if ( array_key_exists( 'backup_after_minutes', $input ) ) {
+			$out['backup_after_minutes'] = min( 10080, max( 0, (int) $input['backup_after_minutes'] ) );
+		}
+		if ( array_key_exists( 'alert_email', $input ) ) {
+			$out['alert_email'] = (string) sanitize_email( (string) $input['alert_email'] );
+		}
+		if ( array_key_exists( 'alert_webhook_url', $input ) ) {
+			$out['alert_webhook_url'] = esc_url_raw( trim( (string) $input['alert_webhook_url'] ), array( 'http', 'https' ) );
+		}
 		return array_intersect_key( $out, self::DEFAULTS );
 	}
 
@@ -193,11 +288,16 @@ class Settings {
 	 */
 	public function for_display(): array {
 		$all = $this->all();
-		unset( $all['api_token'] );
+		foreach ( array_keys( self::DEFAULTS ) as $key ) {
+			$all[ $key ] = $this->get( $key );
+		}
+		foreach ( self::SECRETS as $secret ) {
+			unset( $all[ $secret ] );
+		}
 		$all['relay_url']          = $this->relay_url();
-		$all['relay_url_locked']   = defined( 'RELAYPRESS_RELAY_URL' );
+		$all['relay_url_locked']   = $this->locked( 'relay_url' );
 		$all['api_token_set']      = '' !== $this->api_token();
-		$all['api_token_locked']   = defined( 'RELAYPRESS_API_TOKEN' );
+		$all['api_token_locked']   = $this->locked( 'api_token' );
 		$all['api_token_unusable'] = $this->token_unreadable();
 		return $all;
 	}

@@ -1,0 +1,144 @@
+<?php
+/**
+ * Every route of relaypress/v1 is for administrators only (or whoever the site's filter says).
+ *
+ * The routes are read from the REST server, so a route added later is covered without
+ * touching this file.
+ *
+ * @package RelayPress
+ */
+
+declare( strict_types=1 );
+
+namespace RelayPress\Tests\Rest;
+
+use RelayPress\Tests\Rest_Test_Case;
+
+final class PermissionsTest extends Rest_Test_Case {
+
+	public function test_the_namespace_has_the_routes_the_admin_app_uses(): void {
+		$paths = array_unique( array_column( $this->endpoints(), 'path_pattern' ) );
+
+		foreach ( array( '/relaypress/v1/settings', '/relaypress/v1/connection-test', '/relaypress/v1/test-email', '/relaypress/v1/log', '/relaypress/v1/log/(?P<id>\d+)', '/relaypress/v1/log/resend', '/relaypress/v1/log/delete', '/relaypress/v1/log/export', '/relaypress/v1/relay/messages', '/relaypress/v1/relay/messages/(?P<id>[A-Za-z0-9_-]{1,100})' ) as $expected ) {
+			$this->assertContains( $expected, $paths );
+		}
+		$this->assertGreaterThanOrEqual( 12, count( $this->endpoints() ) );
+	}
+
+	public function test_every_route_has_a_permission_callback_and_typed_validated_sanitized_args(): void {
+		foreach ( rest_get_server()->get_routes( 'relaypress/v1' ) as $path => $handlers ) {
+			if ( '/relaypress/v1' === $path ) {
+				continue; // The namespace index, core's.
+			}
+			foreach ( $handlers as $handler ) {
+				$this->assertIsCallable( $handler['permission_callback'] ?? null, $path );
+				foreach ( $handler['args'] as $name => $arg ) {
+					$this->assertArrayHasKey( 'type', $arg, "{$path} {$name}" );
+					$this->assertIsCallable( $arg['validate_callback'] ?? null, "{$path} {$name}" );
+					$this->assertIsCallable( $arg['sanitize_callback'] ?? null, "{$path} {$name}" );
+				}
+			}
+		}
+	}
+
+	public function test_an_editor_gets_403_on_every_route(): void {
+		wp_set_current_user( $this->user( 'editor' ) );
+		$this->assert_every_endpoint_answers( 403 );
+	}
+
+	public function test_a_subscriber_gets_403_on_every_route(): void {
+		wp_set_current_user( $this->user( 'subscriber' ) );
+		$this->assert_every_endpoint_answers( 403 );
+	}
+
+	public function test_a_visitor_gets_401_on_every_route(): void {
+		wp_set_current_user( 0 );
+		$this->assert_every_endpoint_answers( 401 );
+	}
+
+	public function test_an_administrator_passes_the_permission_check_on_every_route(): void {
+		$this->relay()->answer( 200, array( 'status' => 'ok' ) )->answer( 200, array( 'data' => array() ) );
+		$this->as_admin();
+		foreach ( $this->endpoints() as $endpoint ) {
+			$status = $this->dispatch( $endpoint )->get_status();
+			$this->assertNotContains( $status, array( 401, 403 ), "{$endpoint['method']} {$endpoint['path']}" );
+		}
+	}
+
+	public function test_a_site_can_lower_the_capability_with_the_filter(): void {
+		add_filter( 'relaypress_required_capability', static fn() => 'edit_others_posts' );
+		wp_set_current_user( $this->user( 'editor' ) );
+
+		$this->assertSame( 200, $this->request( 'GET', '/settings' )->get_status() );
+		wp_set_current_user( $this->user( 'subscriber' ) );
+		$this->assertSame( 403, $this->request( 'GET', '/settings' )->get_status() );
+	}
+
+	private function assert_every_endpoint_answers( int $expected ): void {
+		$relay = $this->relay();
+		foreach ( $this->endpoints() as $endpoint ) {
+			$response = $this->dispatch( $endpoint );
+			$this->assertSame( $expected, $response->get_status(), "{$endpoint['method']} {$endpoint['path']}: " . wp_json_encode( $response->get_data() ) );
+			$this->assertSame( 'rest_forbidden', $response->get_data()['code'] );
+		}
+		$this->assertSame( array(), $relay->requests, 'a refused request reached the relay' );
+		$this->assertSame( array(), $this->log_rows(), 'a refused request sent mail' );
+	}
+
+	/**
+	 * Every (method, route) of the namespace, with a concrete path and valid sample arguments
+	 * (validation runs before the permission check, so invalid ones would answer 400).
+	 *
+	 * @return array<int, array{method: string, path: string, path_pattern: string, params: array<string, mixed>}>
+	 */
+	private function endpoints(): array {
+		$endpoints = array();
+		foreach ( rest_get_server()->get_routes( 'relaypress/v1' ) as $pattern => $handlers ) {
+			if ( '/relaypress/v1' === $pattern ) {
+				continue; // The namespace index, core's.
+			}
+			$path = preg_replace( array( '/\(\?P<id>\\\\d\+\)/', '/\(\?P<id>[^)]*\)/' ), array( '1', 'msg_1' ), $pattern );
+			foreach ( $handlers as $handler ) {
+				foreach ( array_keys( array_filter( (array) $handler['methods'] ) ) as $method ) {
+					$params = array();
+					foreach ( $handler['args'] as $name => $arg ) {
+						if ( ! empty( $arg['required'] ) && 'id' !== $name ) {
+							$params[ $name ] = self::sample( $name, $arg );
+						}
+					}
+					$endpoints[] = array(
+						'method'       => $method,
+						'path'         => substr( $path, strlen( '/relaypress/v1' ) ),
+						'path_pattern' => $pattern,
+						'params'       => $params,
+					);
+				}
+			}
+		}
+		return $endpoints;
+	}
+
+	/**
+	 * @param array<string, mixed> $endpoint From endpoints().
+	 */
+	private function dispatch( array $endpoint ): \WP_REST_Response {
+		return $this->request( $endpoint['method'], $endpoint['path'], $endpoint['params'] );
+	}
+
+	/**
+	 * @param array<string, mixed> $arg Argument schema.
+	 * @return mixed
+	 */
+	private static function sample( string $name, array $arg ) {
+		switch ( $arg['type'] ) {
+			case 'integer':
+				return 1;
+			case 'boolean':
+				return true;
+			case 'array':
+				return array( 1 );
+			default:
+				return false !== strpos( $name, 'to' ) || false !== strpos( $name, 'email' ) ? 'someone@example.com' : 'x';
+		}
+	}
+}
