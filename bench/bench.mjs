@@ -283,7 +283,7 @@ async function relayScenario(scenario) {
 
     const genArgs = viaHttp
       ? ['http', '--url', base, '--token', token, '--size', String(C.size), '--from', FROM, '--to', RCPT]
-      : smtpGenArgs(subPort, ['--starttls', '--user', smtpUser.username, '--pass', smtpUser.password]);
+      : smtpGenArgs(subPort, ['--starttls', `--user=${smtpUser.username}`, `--pass=${smtpUser.password}`]);
     dkim = await checkDkim(label, genArgs, 'bench', key.dns_record.value);
 
     let queueLeft;

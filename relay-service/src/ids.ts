@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 // Crockford base32 without I, L, O, U: ids stay readable when read aloud or copied.
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -13,10 +13,20 @@ function encodeTime(ms: number, length: number): string {
   return out;
 }
 
+// Several ids per message: drawing random bytes from the CSPRNG a page at a time instead
+// of one call per id. Ids are identifiers, not secrets (those come from newSecret), so
+// holding unused random bytes in memory costs nothing.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
 function encodeRandom(length: number): string {
-  const bytes = randomBytes(length);
+  if (poolOffset + length > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
   let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i]! % 32];
+  for (let i = 0; i < length; i++) out += ALPHABET[pool[poolOffset + i]! % 32];
+  poolOffset += length;
   return out;
 }
 

@@ -19,3 +19,27 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 }
 
 export type { Logger };
+
+type LogCall = (fields: Record<string, unknown>, msg: string) => void;
+
+/** The log calls a per-command handler makes. */
+export interface CommandLogger {
+  info: LogCall;
+  warn: LogCall;
+  error: LogCall;
+}
+
+/**
+ * A child logger made only when a line is actually written. pino serializes (and redacts)
+ * a child's bindings when the child is created, whatever the level; the SMTP handlers need
+ * one per command, and at the usual production levels most of them never log.
+ */
+export function lazyChild(parent: Logger, bindings: Record<string, unknown>): CommandLogger {
+  let child: Logger | undefined;
+  const at = (level: 'info' | 'warn' | 'error'): LogCall => (fields, msg) => {
+    if (!parent.isLevelEnabled(level)) return;
+    child ??= parent.child(bindings);
+    child[level](fields, msg);
+  };
+  return { info: at('info'), warn: at('warn'), error: at('error') };
+}

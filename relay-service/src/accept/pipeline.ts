@@ -4,9 +4,8 @@ import { RelayError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Store } from '../store/index.ts';
 import type { SigningKey } from '../store/domains.ts';
-import { insertAcceptedMessage } from '../store/messages.ts';
-import { findIdempotencyRecord, insertIdempotencyRecord } from '../store/idempotency.ts';
-import { asUtf8, countHeader, fromAddress, headerValue, splitMessage } from './headers.ts';
+import type { AcceptOutcome } from '../store/hot-writes/index.ts';
+import { asUtf8, countHeader, fromAddress, headerValue, splitMessage, type HeaderField } from './headers.ts';
 import type { AcceptInput, AcceptResult } from './types.ts';
 
 export type DkimSignFn = (raw: Buffer, keys: SigningKey[]) => Promise<Buffer>;
@@ -51,8 +50,8 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     }
   }
 
-  async function checkSenderDomains(input: AcceptInput, fromHeader: string): Promise<string> {
-    if (countHeader(splitMessage(input.raw).fields, 'From') !== 1) {
+  async function checkSenderDomains(input: AcceptInput, fields: HeaderField[], fromHeader: string): Promise<string> {
+    if (countHeader(fields, 'From') !== 1) {
       throw new RelayError('invalid_message', 'The message must have exactly one From header', 'from');
     }
     const from = fromAddress(fromHeader);
@@ -71,7 +70,7 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
   }
 
   /** Adds Message-ID and Date when the client left them out (RFC 6409 §8 allows this). */
-  function completeHeaders(raw: Buffer, fields: ReturnType<typeof splitMessage>['fields']): { raw: Buffer; messageIdHeader: string } {
+  function completeHeaders(raw: Buffer, fields: HeaderField[]): { raw: Buffer; messageIdHeader: string } {
     const added: string[] = [];
     let messageIdHeader = headerValue(fields, 'Message-ID');
     if (!messageIdHeader) {
@@ -88,7 +87,7 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     const { fields } = splitMessage(input.raw);
     const fromHeader = headerValue(fields, 'From');
     if (!fromHeader) throw new RelayError('invalid_message', 'The message has no From header', 'from');
-    const fromDomain = await checkSenderDomains(input, fromHeader);
+    const fromDomain = await checkSenderDomains(input, fields, fromHeader);
     const completed = completeHeaders(input.raw, fields);
     const keys = await deps.store.domains.signingKeys(input.accountId, fromDomain);
     const signed = keys.length > 0 ? await deps.sign(completed.raw, keys) : completed.raw;
@@ -98,49 +97,35 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
       return at === -1 ? r : r.slice(0, at + 1) + domainOfAddress(r);
     });
 
+    const message = {
+      accountId: input.accountId,
+      source: input.source,
+      mailFrom: input.mailFrom,
+      fromHeader: asUtf8(fromHeader),
+      subject: subject === undefined ? null : asUtf8(subject),
+      messageIdHeader: completed.messageIdHeader,
+      raw: signed,
+      tags: input.tags ?? [],
+      metadata: input.metadata ?? {},
+      recipients,
+    };
     // Group commit: concurrent accepts share one transaction (and one fsync); each still
-    // resolves only after that transaction committed.
-    const commit = () =>
-      deps.store.writes.run(async (trx) => {
-        if (idempotency) {
-          const previous = await findIdempotencyRecord(trx, input.accountId, idempotency.key);
-          if (previous) {
-            if (previous.requestHash !== idempotency.requestHash) throw new RelayError('idempotency_conflict');
-            return { result: previous.response as AcceptResult, replayed: true };
-          }
-        }
-        const inserted = await insertAcceptedMessage(
-          trx,
-          {
-            accountId: input.accountId,
-            source: input.source,
-            mailFrom: input.mailFrom,
-            fromHeader: asUtf8(fromHeader),
-            subject: subject === undefined ? null : asUtf8(subject),
-            messageIdHeader: completed.messageIdHeader,
-            raw: signed,
-            tags: input.tags ?? [],
-            metadata: input.metadata ?? {},
-            recipients,
-          },
-          now(),
-        );
-        const result: AcceptResult = { messageId: inserted.messageId, recipients: inserted.recipients };
-        if (idempotency) {
-          await insertIdempotencyRecord(trx, { accountId: input.accountId, key: idempotency.key, requestHash: idempotency.requestHash, messageId: result.messageId, response: result }, now());
-        }
-        return { result, replayed: false };
-      });
+    // resolves only after that transaction committed and is on disk.
+    const commit = () => deps.store.hotWrites.acceptMessage(message, idempotency, now());
 
-    let outcome: { result: AcceptResult; replayed: boolean };
+    let committed: AcceptOutcome;
     try {
-      outcome = await commit();
+      committed = await commit();
     } catch (err) {
       // Two requests with one Idempotency-Key raced: the loser's insert hit the primary
       // key; its retry now finds the winner's record and answers with it (or 409).
-      if (!idempotency || err instanceof RelayError) throw err;
-      outcome = await commit();
+      if (!idempotency) throw err;
+      committed = await commit();
     }
+    if (committed.kind === 'conflict') throw new RelayError('idempotency_conflict');
+    const outcome = committed.kind === 'replayed'
+      ? { result: committed.response as AcceptResult, replayed: true }
+      : { result: { messageId: committed.inserted.messageId, recipients: committed.inserted.recipients } satisfies AcceptResult, replayed: false };
     deps.logger.info(
       { event: outcome.replayed ? 'message.idempotent_replay' : 'message.accepted', messageId: outcome.result.messageId, accountId: input.accountId, source: input.source, recipients: recipients.length, size: signed.length, dkim: keys.length },
       outcome.replayed ? 'idempotent replay' : 'message accepted',

@@ -30,6 +30,11 @@ export function createDeliveryWorker(options: WorkerOptions) {
   let stopped: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
   let pendingWake = false;
+  // Whether the last claim round may have left due rows behind for lack of capacity. Only
+  // then does a finished group need to wake the loop: otherwise that claim would come back
+  // empty (a write transaction and an fsync for nothing), and new mail, due retries and
+  // expired leases wake it anyway (wake(), the nextDueAt sleep, the poll interval).
+  let capacityBound = false;
   const groupsInFlight = new Set<Promise<void>>();
 
   function wake(): void {
@@ -71,7 +76,7 @@ export function createDeliveryWorker(options: WorkerOptions) {
         options.logger.error({ event: 'delivery.group_failed', err, messageId: group[0]!.message_id }, 'delivery group failed');
       } finally {
         inFlight -= group.length;
-        wake();
+        if (capacityBound) wake();
       }
     })();
     groupsInFlight.add(work);
@@ -92,6 +97,7 @@ export function createDeliveryWorker(options: WorkerOptions) {
           continue;
         }
       }
+      capacityBound = capacity <= 0 || claimed.length === capacity;
       for (const group of groupRows(claimed)) dispatch(group);
       if (claimed.length === capacity && capacity > 0) continue;
       let delay = pollInterval;

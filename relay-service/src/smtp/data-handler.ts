@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { AcceptFn, AcceptResult } from '../accept/types.ts';
 import { RelayError } from '../errors.ts';
+import { lazyChild } from '../log.ts';
 import { SMTP_LOG_EVENTS } from './log-events.ts';
 import { MessageScanner } from './message-scanner.ts';
 import { REPLIES, replyError, replyForErrorCode, replyText, type SmtpReply } from './replies.ts';
@@ -24,7 +25,7 @@ type DataCallback = (err?: Error | null, message?: string) => void;
 
 export function createDataHandler(ctx: DataHandlerContext) {
   return function onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: DataCallback): void {
-    const log = ctx.logger.child(sessionLogFields(session));
+    const log = lazyChild(ctx.logger, sessionLogFields(session));
     const scanner = new MessageScanner();
     const chunks: Buffer[] = [];
     let size = 0;

@@ -3,7 +3,7 @@
  * MAIL/RCPT/DATA before AUTH, bad address syntax and an oversized SIZE= by the time
  * these run.
  */
-import type { Logger } from 'pino';
+import { lazyChild } from '../log.ts';
 import type { SMTPServerAddress, SMTPServerAuthentication, SMTPServerAuthenticationResponse, SMTPServerSession } from 'smtp-server';
 import type { AuthThrottle } from './auth-throttle.ts';
 import { SMTP_LOG_EVENTS } from './log-events.ts';
@@ -24,7 +24,7 @@ export function createAuthHandler({ deps, throttle }: EnvelopeContext) {
   return function onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, callback: AuthCallback): void {
     const ip = session.remoteAddress;
     const username = auth.username ?? '';
-    const log: Logger = deps.logger.child({ ...sessionLogFields(session), username, method: auth.method });
+    const log = lazyChild(deps.logger, { ...sessionLogFields(session), username, method: auth.method });
 
     if (throttle.isLockedOut(ip)) {
       log.warn({ event: SMTP_LOG_EVENTS.authLockedOut }, 'AUTH refused: too many failures from this address');
@@ -60,7 +60,7 @@ export function createMailFromHandler({ deps }: EnvelopeContext) {
   return function onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback: Callback): void {
     const accountId = accountIdOf(session);
     if (!accountId) return callback(replyError(REPLIES.authRequired));
-    const log = deps.logger.child(sessionLogFields(session));
+    const log = lazyChild(deps.logger, sessionLogFields(session));
     // Submission has no use for the null sender: bounces are the relay's own business.
     if (!address.address) {
       log.info({ event: SMTP_LOG_EVENTS.senderRefused, mailFrom: '' }, 'MAIL FROM refused');

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { newId, newSecret } from '../ids.ts';
 import { hashToken } from '../auth/secrets.ts';
+import { createTtlCache } from './ttl-cache.ts';
 
 export interface ApiTokenSummary {
   id: string;
@@ -19,9 +20,20 @@ export interface CreatedApiToken extends ApiTokenSummary {
 
 const TOKEN_PREFIX = 'rp_';
 const LAST_USED_RESOLUTION_MS = 60_000;
+// Every HTTP request authenticates; a live token is remembered this long by its hash.
+// A revoke through this process forgets at once; one made elsewhere (the CLI, another
+// instance) takes effect within this time.
+const LIVE_TOKEN_CACHE_MS = 10_000;
+
+interface LiveToken {
+  accountId: string;
+  tokenId: string;
+  lastUsedAt: number | null;
+}
 
 export class ApiTokenRepository {
   private readonly knex: Knex;
+  private readonly live = createTtlCache<LiveToken>(LIVE_TOKEN_CACHE_MS, 10_000);
   constructor(knex: Knex) {
     this.knex = knex;
   }
@@ -46,16 +58,21 @@ export class ApiTokenRepository {
   /** The account a live token belongs to, or undefined. */
   async authenticate(token: string, now = Date.now()): Promise<{ accountId: string; tokenId: string } | undefined> {
     if (!token.startsWith(TOKEN_PREFIX)) return undefined;
-    const row = await this.knex('api_tokens')
-      .where({ token_hash: hashToken(token) })
-      .whereNull('revoked_at')
-      .first('id', 'account_id', 'last_used_at');
-    if (!row) return undefined;
-    // "Last used" to the minute is enough to spot stale tokens, and spares a write per request.
-    if (row.last_used_at === null || row.last_used_at < now - LAST_USED_RESOLUTION_MS) {
-      await this.knex('api_tokens').where({ id: row.id }).update({ last_used_at: now });
+    const tokenHash = hashToken(token);
+    let live = this.live.get(tokenHash, now);
+    if (!live) {
+      const row = await this.knex('api_tokens').where({ token_hash: tokenHash }).whereNull('revoked_at').first('id', 'account_id', 'last_used_at');
+      // Only live tokens are cached: a stream of wrong tokens never fills the cache.
+      if (!row) return undefined;
+      live = { accountId: row.account_id, tokenId: row.id, lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at) };
+      this.live.set(tokenHash, live, now);
     }
-    return { accountId: row.account_id, tokenId: row.id };
+    // "Last used" to the minute is enough to spot stale tokens, and spares a write per request.
+    if (live.lastUsedAt === null || live.lastUsedAt < now - LAST_USED_RESOLUTION_MS) {
+      live.lastUsedAt = now;
+      await this.knex('api_tokens').where({ id: live.tokenId }).update({ last_used_at: now });
+    }
+    return { accountId: live.accountId, tokenId: live.tokenId };
   }
 
   async list(accountId: string): Promise<ApiTokenSummary[]> {
@@ -68,6 +85,8 @@ export class ApiTokenRepository {
   /** True when a live token of this account was revoked. */
   async revoke(accountId: string, id: string, now = Date.now()): Promise<boolean> {
     const n = await this.knex('api_tokens').where({ id, account_id: accountId }).whereNull('revoked_at').update({ revoked_at: now });
+    // The cache is keyed by hash, which the revoke does not know: forget every token.
+    this.live.clear();
     return n > 0;
   }
 }

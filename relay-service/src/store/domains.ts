@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { newId } from '../ids.ts';
 import type { Keyring } from '../auth/keyring.ts';
+import { createTtlCache } from './ttl-cache.ts';
 
 export interface Domain {
   id: string;
@@ -33,11 +34,16 @@ export type AddDomainResult = { ok: true; domain: Domain; created: boolean } | {
 // decryption per message. Changes made by this process clear the cache at once; another
 // instance's key change is seen within this time.
 const SIGNING_KEY_CACHE_MS = 30_000;
+// Ownership is checked for every message (From and envelope domain). Only "owns" is
+// remembered: a refusal is rare and must see a domain added a moment ago. Domains are
+// never moved between accounts; one removed from the database by hand is seen within this time.
+const OWNERSHIP_CACHE_MS = 30_000;
 
 export class DomainRepository {
   private readonly knex: Knex;
   private readonly keyring: Keyring;
   private readonly signingKeyCache = new Map<string, { keys: SigningKey[]; expiresAt: number }>();
+  private readonly owned = createTtlCache<true>(OWNERSHIP_CACHE_MS, 10_000);
   constructor(knex: Knex, keyring: Keyring) {
     this.knex = knex;
     this.keyring = keyring;
@@ -71,8 +77,12 @@ export class DomainRepository {
     return this.knex('domains').where({ account_id: accountId, name }).first();
   }
 
-  async accountOwns(accountId: string, name: string): Promise<boolean> {
-    return Boolean(await this.findForAccount(accountId, name));
+  async accountOwns(accountId: string, name: string, now = Date.now()): Promise<boolean> {
+    const cacheKey = `${accountId}\u0000${name}`;
+    if (this.owned.get(cacheKey, now)) return true;
+    if (!(await this.findForAccount(accountId, name))) return false;
+    this.owned.set(cacheKey, true, now);
+    return true;
   }
 
   /** Stores a key (encrypted) and makes it the active one for its algorithm. */

@@ -7,6 +7,7 @@ import { DomainRepository } from './domains.ts';
 import { MessageRepository } from './messages.ts';
 import { QueueRepository } from './queue.ts';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
+import { createHotWrites, type HotWrites } from './hot-writes/index.ts';
 
 /** Every repository over one database: the only way the rest of the relay reaches knex. */
 export interface Store {
@@ -17,20 +18,24 @@ export interface Store {
   domains: DomainRepository;
   messages: MessageRepository;
   queue: QueueRepository;
-  /** Group commit for the hot writes (accepting a message, recording an attempt). */
+  /** Group commit for writes that must share transactions and the WAL fsync. */
   writes: WriteBatcher;
+  /** The per-message writes (accept, claim, attempt), on the group commit. */
+  hotWrites: HotWrites;
 }
 
 export function createStore(db: Database, keyring: Keyring): Store {
   const writes = createWriteBatcher(db.knex, { sync: () => db.sync() });
+  const hotWrites = createHotWrites(db.dialect, writes);
   return {
     writes,
+    hotWrites,
     db,
     accounts: new AccountRepository(db.knex),
     apiTokens: new ApiTokenRepository(db.knex),
     smtpUsers: new SmtpUserRepository(db.knex),
     domains: new DomainRepository(db.knex, keyring),
     messages: new MessageRepository(db.knex),
-    queue: new QueueRepository(db.knex, db.dialect, writes),
+    queue: new QueueRepository(db.knex, db.dialect, hotWrites),
   };
 }

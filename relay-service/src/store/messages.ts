@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { newId } from '../ids.ts';
+import { acceptedMessageRows } from './hot-writes/rows.ts';
+import { readRow } from './sqlite-connection.ts';
 
 export type RecipientStatus = 'queued' | 'deferred' | 'sending' | 'delivered' | 'bounced' | 'failed';
 
@@ -51,59 +52,19 @@ export interface RecipientRow {
   updated_at: number;
 }
 
-export function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-}
-
 /**
  * Writes an accepted message, one queue row per recipient and their `queued` events, in
  * the caller's transaction: either all of it is committed or none (no half-written send).
  */
 export async function insertAcceptedMessage(trx: Knex.Transaction, input: NewMessage, now = Date.now()): Promise<InsertedMessage> {
-  const messageId = newId('msg', now);
-  await trx('messages').insert({
-    id: messageId,
-    account_id: input.accountId,
-    source: input.source,
-    mail_from: input.mailFrom,
-    from_header: input.fromHeader,
-    subject: input.subject,
-    message_id_header: input.messageIdHeader,
-    size: input.raw.length,
-    raw: input.raw,
-    tags: JSON.stringify(input.tags),
-    metadata: JSON.stringify(input.metadata),
-    created_at: now,
-  });
-  const recipients = input.recipients.map((email) => ({ id: newId('rcpt', now), email }));
-  await trx('recipients').insert(
-    recipients.map((r) => ({
-      id: r.id,
-      message_id: messageId,
-      account_id: input.accountId,
-      email: r.email,
-      domain: domainOf(r.email),
-      status: 'queued',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-      updated_at: now,
-    })),
-  );
-  await trx('events').insert(
-    recipients.map((r) => ({
-      id: newId('evt', now),
-      account_id: input.accountId,
-      message_id: messageId,
-      recipient_id: r.id,
-      recipient: r.email,
-      type: 'queued',
-      data: JSON.stringify({ source: input.source }),
-      created_at: now,
-    })),
-  );
-  return { messageId, recipients };
+  const rows = acceptedMessageRows(input, now);
+  await trx('messages').insert(rows.message);
+  await trx('recipients').insert(rows.recipients);
+  await trx('events').insert(rows.events);
+  return rows.inserted;
 }
+
+const FOR_DELIVERY_SQL = 'SELECT mail_from, raw FROM messages WHERE id = ?';
 
 export class MessageRepository {
   private readonly knex: Knex;
@@ -113,7 +74,9 @@ export class MessageRepository {
 
   /** The envelope sender and signed bytes a delivery needs, in one read. */
   async forDelivery(messageId: string): Promise<{ mailFrom: string; raw: Buffer } | undefined> {
-    const row = await this.knex('messages').where({ id: messageId }).first('mail_from', 'raw');
+    // Once per delivery attempt.
+    const row = await readRow<{ mail_from: string; raw: Buffer }>(this.knex, FOR_DELIVERY_SQL, [messageId], () =>
+      this.knex('messages').where({ id: messageId }).first('mail_from', 'raw'));
     return row ? { mailFrom: row.mail_from, raw: Buffer.from(row.raw) } : undefined;
   }
 

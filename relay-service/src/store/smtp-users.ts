@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId, newSecret } from '../ids.ts';
 import { hashPassword, verifyPassword } from '../auth/secrets.ts';
+import { readRow } from './sqlite-connection.ts';
 
 export interface SmtpUserSummary {
   id: string;
@@ -53,6 +54,8 @@ class VerifiedLoginCache {
   }
 }
 
+const LIVE_USER_SQL = 'SELECT id, account_id, password_hash FROM smtp_users WHERE username = ? AND revoked_at IS NULL';
+
 export class SmtpUserRepository {
   private readonly knex: Knex;
   private readonly verified = new VerifiedLoginCache(10 * 60_000, 10_000);
@@ -75,7 +78,10 @@ export class SmtpUserRepository {
   }
 
   async authenticate(username: string, password: string, now = Date.now()): Promise<{ accountId: string; userId: string } | undefined> {
-    const row = await this.knex('smtp_users').where({ username }).whereNull('revoked_at').first('id', 'account_id', 'password_hash');
+    // Every SMTP session authenticates: read without knex on SQLite, and uncached, so a
+    // revoke made anywhere takes effect at the next login.
+    const row = await readRow<{ id: string; account_id: string; password_hash: string }>(this.knex, LIVE_USER_SQL, [username], () =>
+      this.knex('smtp_users').where({ username }).whereNull('revoked_at').first('id', 'account_id', 'password_hash'));
     if (!row) {
       decoyHash ??= hashPassword(newSecret(16));
       await verifyPassword(password, await decoyHash);
