@@ -2,9 +2,10 @@
 # Installs the Debian packages the test suites use as real peers, when missing:
 # postfix (a second SMTP implementation as receiving MX, plus smtp-source/smtp-sink),
 # swaks with libnet-ssleay-perl (an independent SMTP client that can STARTTLS), python3-dkim (an independent DKIM verifier).
+# Extra package names may be passed as arguments (bench/run.sh adds OpenDKIM's).
 # Services are not started by the install (policy-rc.d): tests start their own instances.
 set -euo pipefail
-wanted=(postfix swaks libnet-ssleay-perl python3-dkim python3-dnspython)
+wanted=(postfix swaks libnet-ssleay-perl python3-dkim python3-dnspython "$@")
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -20,6 +21,6 @@ echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-se
 policy=/usr/sbin/policy-rc.d
 created_policy=0
 if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; created_policy=1; fi
-trap '[ $created_policy = 1 ] && rm -f "$policy"' EXIT
+trap 'if [ $created_policy = 1 ]; then rm -f "$policy"; fi' EXIT
 apt-get update -qq >&2 || true
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
