@@ -13,6 +13,7 @@ export const LOG_EVENTS: Record<string, string> = {
   'relay.stopped': 'The drain finished and the process is about to exit.',
   'relay.secret_key_generated': 'No RELAY_SECRET_KEY was set; one was generated into the data folder.',
   'relay.tls_self_signed': 'No certificate was configured; a self-signed one is in use.',
+  'store.checkpoint_fallback': 'The SQLite checkpoint worker failed; checkpoints run on the main connection again.',
   'message.accepted': 'A message was committed to the queue (from SMTP or HTTP); `recipients`, `size`, `dkim` (signatures added).',
   'message.idempotent_replay': 'A POST with a known Idempotency-Key and the same body was answered from the first commit.',
   'delivery.delivered': 'A recipient was accepted by its MX (`mxHost`, `tls`, `response`).',

@@ -50,7 +50,9 @@ async function bindOrExplain<T>(what: keyof typeof SETTINGS, port: number, bind:
  */
 export async function startRelay(config: RelayConfig, options: { logger?: Logger } = {}): Promise<RunningRelay> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, {
+    onWarning: (message) => logger.warn({ event: 'store.checkpoint_fallback' }, message),
+  });
   await migrateToLatest(db);
   const secret = loadOrCreateSecretKey(config.secretKey, config.dataDir);
   if (secret.generated) logger.warn({ event: 'relay.secret_key_generated', dataDir: config.dataDir }, 'generated RELAY_SECRET_KEY into the data folder; set it explicitly when several instances share a database');

@@ -4,6 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { migrationSource } from './migrations/index.ts';
 import { createWalSync } from './wal-sync.ts';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -32,10 +33,11 @@ function sqliteFilename(url: string): string {
  * has nothing to sync. PostgreSQL fsyncs its own commits (its defaults), so `sync()` is a
  * no-op there.
  */
-export function openDatabase(url: string): Database {
+export function openDatabase(url: string, options: { onWarning?: (message: string) => void } = {}): Database {
   let knex: Knex;
   let dialect: Dialect;
   let walSync: ReturnType<typeof createWalSync> | undefined;
+  let checkpointer: WalCheckpointer | undefined;
   if (/^postgres(ql)?:\/\//.test(url)) {
     dialect = 'postgres';
     knex = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
@@ -54,12 +56,24 @@ export function openDatabase(url: string): Database {
         afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
           conn.pragma('journal_mode = WAL');
           conn.pragma(walSync ? 'synchronous = NORMAL' : 'synchronous = FULL');
+          // Checkpoints (which write and fsync the database file) run in a worker thread
+          // instead of inside whichever COMMIT crosses the WAL size threshold.
+          if (walSync) conn.pragma('wal_autocheckpoint = 0');
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
           done(null, conn);
         },
       },
     });
+    if (walSync) {
+      const sqlite = knex;
+      checkpointer = startWalCheckpointer(filename, {
+        onFailure(reason) {
+          options.onWarning?.(`WAL checkpoint worker failed (${reason}); checkpointing on the main connection instead`);
+          sqlite.raw('PRAGMA wal_autocheckpoint = 1000').catch(() => undefined);
+        },
+      });
+    }
   } else {
     throw new Error(`RELAY_DATABASE_URL: unsupported database URL "${url.replace(/\/\/[^@]*@/, '//***@')}" (use postgres://… or sqlite://…)`);
   }
@@ -68,6 +82,9 @@ export function openDatabase(url: string): Database {
     dialect,
     sync: () => walSync?.sync() ?? Promise.resolve(),
     async close() {
+      // The worker's connection closes first, so the main connection is the last one and
+      // SQLite checkpoints and removes the WAL when it closes.
+      await checkpointer?.stop();
       await walSync?.close();
       await knex.destroy();
     },
