@@ -23,6 +23,7 @@ if ( ! class_exists( \RelayPress\Plugin::class ) ) {
 
 require __DIR__ . '/support/class-mime-message.php';
 require __DIR__ . '/support/class-relay-stub.php';
+require __DIR__ . '/support/class-process-group.php';
 require __DIR__ . '/support/class-stub-server.php';
 require __DIR__ . '/support/class-wordpress-server.php';
 require __DIR__ . '/support/class-smtp-sink.php';

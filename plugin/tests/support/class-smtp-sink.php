@@ -91,13 +91,7 @@ final class Smtp_Sink {
 	}
 
 	public function stop(): void {
-		if ( is_resource( $this->process ) ) {
-			$status = proc_get_status( $this->process );
-			if ( $status['running'] ) {
-				posix_kill( -$status['pid'], SIGTERM );
-			}
-			proc_close( $this->process );
-		}
+		Process_Group::stop( $this->process );
 		array_map( 'unlink', glob( $this->dir . '/*' ) ?: array() );
 		@rmdir( $this->dir );
 		@unlink( $this->dir . '.log' );

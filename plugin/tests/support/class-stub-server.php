@@ -83,15 +83,7 @@ final class Stub_Server {
 	}
 
 	public function stop(): void {
-		if ( is_resource( $this->process ) ) {
-			$status = proc_get_status( $this->process );
-			// setsid made the server lead its own process group (it and its workers): end that
-			// group, by the server's PID.
-			if ( $status['running'] ) {
-				posix_kill( -$status['pid'], SIGTERM );
-			}
-			proc_close( $this->process );
-		}
+		Process_Group::stop( $this->process );
 		array_map( 'unlink', glob( $this->dir . '/*' ) ?: array() );
 		@rmdir( $this->dir );
 	}

@@ -44,13 +44,7 @@ final class WordPress_Server {
 	}
 
 	public function stop(): void {
-		if ( is_resource( $this->process ) ) {
-			$status = proc_get_status( $this->process );
-			if ( $status['running'] ) {
-				posix_kill( -$status['pid'], SIGTERM );
-			}
-			proc_close( $this->process );
-		}
+		Process_Group::stop( $this->process );
 		@unlink( $this->log );
 	}
 }
