@@ -29,6 +29,8 @@ export const LOG_EVENTS: Record<string, string> = {
   [SMTP_LOG_EVENTS.listening]: 'A submission port is listening (`mode`, `port`).',
   [SMTP_LOG_EVENTS.connected]: 'An SMTP client connected (`cid`, `remoteIp`).',
   [SMTP_LOG_EVENTS.closed]: 'An SMTP connection closed.',
+  [SMTP_LOG_EVENTS.trustedNetwork]: 'The client is in a trusted network of an account (`accountId`, `network`): it sends as that account without AUTH.',
+  [SMTP_LOG_EVENTS.trustedNetworkError]: 'Looking up trusted networks failed (database); the client got 421 4.3.0 at connect.',
   [SMTP_LOG_EVENTS.authSucceeded]: 'SMTP AUTH succeeded (`accountId`).',
   [SMTP_LOG_EVENTS.authFailed]: 'SMTP AUTH failed (wrong credentials); the next failure is slower.',
   [SMTP_LOG_EVENTS.authLockedOut]: 'Too many failures from one address; AUTH is refused with 421 until the window passes.',

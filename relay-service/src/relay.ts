@@ -101,6 +101,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
       const found = await store.smtpUsers.authenticate(username, password);
       return found ? { accountId: found.accountId } : null;
     },
+    trustedAccount: (remoteIp: string) => store.trustedNetworks.accountFor(remoteIp),
     isSenderAllowed: async (accountId: string, mailFrom: string) => {
       const at = mailFrom.lastIndexOf('@');
       return at > 0 && store.domains.accountOwns(accountId, mailFrom.slice(at + 1).toLowerCase());

@@ -41,6 +41,16 @@ export const CreateSmtpUserResponse = z.object({
 });
 export type CreateSmtpUserResponse = z.infer<typeof CreateSmtpUserResponse>;
 
+export const CreateTrustedNetworkRequest = z.strictObject({
+  /** `10.0.0.0/8`, `2001:db8::/32` or one address; the relay checks the notation itself. */
+  cidr: z.string().trim().min(1, { message: 'must not be empty' }).max(64),
+  note: z.string().trim().max(200).optional(),
+});
+export type CreateTrustedNetworkRequest = z.infer<typeof CreateTrustedNetworkRequest>;
+
+export const TrustedNetwork = z.object({ id: z.string(), cidr: z.string(), note: z.string().nullable(), created_at: Timestamp });
+export type TrustedNetwork = z.infer<typeof TrustedNetwork>;
+
 export const DkimAlgorithm = z.enum(['rsa', 'ed25519']);
 export type DkimAlgorithm = z.infer<typeof DkimAlgorithm>;
 

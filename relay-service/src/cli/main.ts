@@ -21,6 +21,10 @@ Commands:
   smtp-user create --account ID [--username U]   Create SMTP credentials (password shown once)
   smtp-user list --account ID
   smtp-user revoke --account ID --id USER_ID
+  trusted-network add --account ID --cidr NET [--note TEXT]
+                                          SMTP clients in NET are this account without AUTH
+  trusted-network list --account ID
+  trusted-network remove --account ID --id NETWORK_ID
   domain add --account ID --domain NAME   Let the account send from a domain
   domain list --account ID
   dkim generate --account ID --domain NAME [--selector S] [--algorithm rsa|ed25519]
@@ -63,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     args: command === 'start' || command === 'migrate' || command === 'config' ? argv.slice(1) : rest,
     options: {
       name: { type: 'string' }, account: { type: 'string' }, id: { type: 'string' }, username: { type: 'string' },
-      domain: { type: 'string' }, selector: { type: 'string' }, algorithm: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      domain: { type: 'string' }, selector: { type: 'string' }, cidr: { type: 'string' }, note: { type: 'string' }, algorithm: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
     strict: true,
@@ -141,6 +145,23 @@ async function dispatch(command: string, sub: string | undefined, v: Record<stri
         return withStore(async (s) => {
           if (!(await s.smtpUsers.revoke(required(v, 'account'), required(v, 'id')))) throw new UsageError('no such live SMTP user for this account');
           print({ revoked: true });
+          return 0;
+        });
+      case 'trusted-network add':
+        return withStore(async (s) => {
+          const account = required(v, 'account');
+          await requireAccount(s, account);
+          const result = await s.trustedNetworks.add(account, required(v, 'cidr'), (v.note as string | undefined) ?? null);
+          if (!result.ok) throw new UsageError(result.message);
+          print(result.network);
+          return 0;
+        });
+      case 'trusted-network list':
+        return withStore(async (s) => (print(await s.trustedNetworks.list(required(v, 'account'))), 0));
+      case 'trusted-network remove':
+        return withStore(async (s) => {
+          if (!(await s.trustedNetworks.remove(required(v, 'account'), required(v, 'id')))) throw new UsageError('no such trusted network for this account');
+          print({ removed: true });
           return 0;
         });
       case 'domain add':

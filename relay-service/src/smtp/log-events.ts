@@ -8,6 +8,8 @@ export const SMTP_LOG_EVENTS = {
   listening: 'smtp.listening',
   connected: 'smtp.connected',
   closed: 'smtp.closed',
+  trustedNetwork: 'smtp.trusted_network',
+  trustedNetworkError: 'smtp.trusted_network.error',
   authSucceeded: 'smtp.auth.succeeded',
   authFailed: 'smtp.auth.failed',
   authLockedOut: 'smtp.auth.locked_out',

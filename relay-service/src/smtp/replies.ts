@@ -42,6 +42,7 @@ export const REPLIES = {
   shuttingDown: { code: 421, enhanced: '4.3.2', text: 'Service shutting down, try again later' },
   streamFailure: { code: 421, enhanced: '4.3.0', text: 'Error reading the command stream, closing connection' },
   temporaryFailure: { code: 451, enhanced: '4.3.0', text: 'Temporary failure, try again later' },
+  connectTemporaryFailure: { code: 421, enhanced: '4.3.0', text: 'Temporary failure, try again later' },
 
   queued: { code: 250, enhanced: '2.0.0', text: 'Ok: queued as %s' },
 } as const satisfies Record<string, SmtpReply>;

@@ -1,9 +1,14 @@
 import type { SMTPServerSession } from 'smtp-server';
 
-/** What the relay keeps in smtp-server's `session.user` after a successful AUTH. */
+/**
+ * What the relay keeps in smtp-server's `session.user`: set by a successful AUTH, or at
+ * connect (and again after STARTTLS) when the client is in a trusted network of the
+ * account (`username` null, `trustedNetwork` the matching network).
+ */
 export interface SubmissionUser {
   accountId: string;
-  username: string;
+  username: string | null;
+  trustedNetwork?: string;
 }
 
 /** Fields every log line about a session carries, so lines join up across a session. */

@@ -13,12 +13,14 @@ import { GuardedServer } from './guarded-connection.ts';
 import { SMTP_LOG_EVENTS } from './log-events.ts';
 import { replyText, REPLIES } from './replies.ts';
 import { sessionLogFields } from './session.ts';
+import { createTrustHandler } from './trusted-session.ts';
 import type { SubmissionDeps, SubmissionOptions, SubmissionServer } from './types.ts';
 
 export type { SubmissionDeps, SubmissionOptions, SubmissionServer } from './types.ts';
 
 const DEFAULTS = {
   maxClients: 100,
+  greetingDelayMs: 100,
   commandDeadlineMs: 60_000,
   dataDeadlineMs: 10 * 60_000,
   idleTimeoutMs: 5 * 60_000,
@@ -43,6 +45,7 @@ export function createSubmissionServer(deps: SubmissionDeps, options: Submission
     return work;
   };
   const envelope = { deps: { ...deps, logger }, throttle, maxRecipients: settings.maxRecipients };
+  const establishTrust = createTrustHandler(deps, logger);
 
   const smtpOptions: SMTPServerOptions = {
     secure: options.mode === 'implicit-tls',
@@ -65,7 +68,13 @@ export function createSubmissionServer(deps: SubmissionDeps, options: Submission
     maxCommandLength: settings.maxCommandLength,
     onConnect(session, callback) {
       logger.info({ event: SMTP_LOG_EVENTS.connected, ...sessionLogFields(session) }, 'client connected');
-      callback();
+      establishTrust(session, callback);
+    },
+    // After STARTTLS (smtp-server has cleared the identity) and at an implicit-TLS connect
+    // (onConnect has just set it).
+    onSecure(_socket, session, callback) {
+      if (session.user) return callback();
+      establishTrust(session, callback);
     },
     onClose(session) {
       logger.info({ event: SMTP_LOG_EVENTS.closed, ...sessionLogFields(session) }, 'client disconnected');
@@ -77,6 +86,7 @@ export function createSubmissionServer(deps: SubmissionDeps, options: Submission
   };
 
   const server = new GuardedServer(smtpOptions, {
+    greetingDelayMs: settings.greetingDelayMs,
     commandDeadlineMs: settings.commandDeadlineMs,
     dataDeadlineMs: settings.dataDeadlineMs,
     onDeadline(session, phase) {

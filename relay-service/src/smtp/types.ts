@@ -6,6 +6,11 @@ import type { AuthThrottleOptions } from './auth-throttle.ts';
 export interface SubmissionDeps {
   /** Resolves null for wrong credentials; rejects only for trouble (answered 454 4.7.0). */
   authenticate(username: string, password: string, remoteIp: string): Promise<{ accountId: string } | null>;
+  /**
+   * The account whose trusted network (store/trusted-networks.ts) holds this client
+   * address, or null. Such a session is that account without AUTH.
+   */
+  trustedAccount(remoteIp: string): Promise<{ accountId: string; cidr: string } | null>;
   /** MAIL FROM is limited to the account's own domains. */
   isSenderAllowed(accountId: string, mailFrom: string): Promise<boolean>;
   /** Commits the message; the 250 is sent only after it resolves. */
@@ -26,6 +31,12 @@ export interface SubmissionOptions {
   maxRecipients: number;
   /** Concurrent connections; further ones get 421. Default 100. */
   maxClients?: number;
+  /**
+   * Pause before the greeting; a client that talks during it is refused (pregreet
+   * detection, for port 25). Default 0: submission clients are known, and the pause would
+   * cost every connection.
+   */
+  greetingDelayMs?: number;
   /** A command line must be complete within this long of its first byte. Default 60 s. */
   commandDeadlineMs?: number;
   /** The whole DATA transfer must be complete within this long of the 354. Default 10 min. */

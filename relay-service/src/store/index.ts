@@ -6,6 +6,7 @@ import { SmtpUserRepository } from './smtp-users.ts';
 import { DomainRepository } from './domains.ts';
 import { MessageRepository } from './messages.ts';
 import { QueueRepository } from './queue.ts';
+import { TrustedNetworkRepository } from './trusted-networks.ts';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
 import { createHotWrites, type HotWrites } from './hot-writes/index.ts';
 
@@ -18,6 +19,7 @@ export interface Store {
   domains: DomainRepository;
   messages: MessageRepository;
   queue: QueueRepository;
+  trustedNetworks: TrustedNetworkRepository;
   /** Group commit for writes that must share transactions and the WAL fsync. */
   writes: WriteBatcher;
   /** The per-message writes (accept, claim, attempt), on the group commit. */
@@ -37,5 +39,6 @@ export function createStore(db: Database, keyring: Keyring): Store {
     domains: new DomainRepository(db.knex, keyring),
     messages: new MessageRepository(db.knex),
     queue: new QueueRepository(db.knex, db.dialect, hotWrites),
+    trustedNetworks: new TrustedNetworkRepository(db.knex),
   };
 }

@@ -46,6 +46,19 @@ describe('relaypress-relay CLI', () => {
     assert.equal(revoked.code, 0);
   });
 
+  test('trusted networks: add, list, refuse a bad one with the reason, remove', async () => {
+    const account = JSON.parse((await cli('account', 'create', '--name', 'LAN shop')).stdout);
+    const added = JSON.parse((await cli('trusted-network', 'add', '--account', account.id, '--cidr', '10.20.0.0/16', '--note', 'web servers')).stdout);
+    assert.equal(added.cidr, '10.20.0.0/16');
+    const bad = await cli('trusted-network', 'add', '--account', account.id, '--cidr', '10.20.1.1/16');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /host bits are set; did you mean 10\.20\.0\.0\/16\?/);
+    const listed = JSON.parse((await cli('trusted-network', 'list', '--account', account.id)).stdout);
+    assert.deepEqual(listed.map((n: { cidr: string; note: string }) => [n.cidr, n.note]), [['10.20.0.0/16', 'web servers']]);
+    assert.equal((await cli('trusted-network', 'remove', '--account', account.id, '--id', added.id)).code, 0);
+    assert.deepEqual(JSON.parse((await cli('trusted-network', 'list', '--account', account.id)).stdout), []);
+  });
+
   test('mistakes exit with status 2 and say what is wrong', async () => {
     const unknown = await cli('frobnicate');
     assert.equal(unknown.code, 2);

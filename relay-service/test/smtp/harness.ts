@@ -49,6 +49,9 @@ export async function startSubmission(overrides: HarnessOverrides = {}): Promise
       authAttempts.push({ username, password, remoteIp });
       return username === USER && password === PASSWORD ? { accountId: ACCOUNT_ID } : null;
     },
+    async trustedAccount() {
+      return null;
+    },
     async isSenderAllowed(accountId, mailFrom) {
       return accountId === ACCOUNT_ID && mailFrom.toLowerCase().endsWith(`@${ALLOWED_DOMAIN}`);
     },

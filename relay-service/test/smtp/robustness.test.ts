@@ -106,6 +106,37 @@ describe('slow, broken and hostile clients', { timeout: 60_000 }, () => {
     }
   });
 
+  test('with a greeting delay (pregreet detection), a client that talks before the greeting is refused', async () => {
+    const harness = await startSubmission({ options: { greetingDelayMs: 500 } });
+    try {
+      const early = await harness.connect();
+      early.write('EHLO early.example\r\n');
+      const refused = await early.reply();
+      assert.equal(refused.code, 421);
+      assert.match(refused.last, /You talk too soon/);
+      // A client that waits for the greeting is served as usual.
+      const patient = await harness.connect();
+      assert.equal((await patient.reply()).code, 220);
+      assert.equal((await patient.ehlo()).code, 250);
+      patient.close();
+    } finally {
+      await harness.close();
+    }
+  });
+
+  test('submission has no pregreet pause by default: EHLO sent straight after connecting is served', async () => {
+    const harness = await startSubmission();
+    try {
+      const client = await harness.connect();
+      client.write('EHLO eager.example\r\n');
+      assert.equal((await client.reply()).code, 220);
+      assert.equal((await client.reply()).code, 250);
+      client.close();
+    } finally {
+      await harness.close();
+    }
+  });
+
   test('a command line over the limit gets 500 5.5.2 and the connection is closed', async () => {
     const harness = await startSubmission({ options: { maxCommandLength: 512 } });
     try {

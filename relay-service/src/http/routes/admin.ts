@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import {
-  CreateAccountRequest, CreateSmtpUserRequest, CreateTokenRequest, SetDkimKeyRequest, formatZodError,
+  CreateAccountRequest, CreateSmtpUserRequest, CreateTokenRequest, CreateTrustedNetworkRequest, SetDkimKeyRequest, formatZodError,
 } from '@relaypress/shared-types';
 import type { Store } from '../../store/index.ts';
 import { RelayError } from '../../errors.ts';
@@ -22,8 +22,8 @@ function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
 }
 
 /**
- * The operator's API (admin token): accounts, their API tokens, SMTP users, domains and
- * DKIM keys. Secrets (tokens, passwords) appear in a response exactly once, at creation.
+ * The operator's API (admin token): accounts, their API tokens, SMTP users, trusted client
+ * networks, domains and DKIM keys. Secrets (tokens, passwords) appear in a response exactly once, at creation.
  */
 export function adminRouter(store: Store): Router {
   const router = Router();
@@ -87,6 +87,27 @@ export function adminRouter(store: Store): Router {
   router.delete('/admin/accounts/:accountId/smtp-users/:userId', route(async (req, res) => {
     const a = await account(req);
     if (!(await store.smtpUsers.revoke(a.id, String(req.params.userId)))) return sendError(res, 'not_found', 'No such live SMTP user');
+    res.status(204).end();
+  }));
+
+  router.post('/admin/accounts/:accountId/trusted-networks', route(async (req, res) => {
+    const a = await account(req);
+    const body = parseBody(CreateTrustedNetworkRequest, req);
+    const result = await store.trustedNetworks.add(a.id, body.cidr, body.note ?? null);
+    if (!result.ok) return sendError(res, result.reason === 'invalid' ? 'validation_failed' : 'conflict', result.message, 'cidr');
+    const n = result.network;
+    res.status(result.created ? 201 : 200).json({ id: n.id, cidr: n.cidr, note: n.note, created_at: iso(n.created_at) });
+  }));
+
+  router.get('/admin/accounts/:accountId/trusted-networks', route(async (req, res) => {
+    const a = await account(req);
+    const networks = await store.trustedNetworks.list(a.id);
+    res.json({ data: networks.map((n) => ({ id: n.id, cidr: n.cidr, note: n.note, created_at: iso(n.created_at) })) });
+  }));
+
+  router.delete('/admin/accounts/:accountId/trusted-networks/:networkId', route(async (req, res) => {
+    const a = await account(req);
+    if (!(await store.trustedNetworks.remove(a.id, String(req.params.networkId)))) return sendError(res, 'not_found', 'No such trusted network');
     res.status(204).end();
   }));
 

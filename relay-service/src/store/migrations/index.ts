@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as core from './20261129_001_core.ts';
+import * as trustedNetworks from './20261129_002_trusted_networks.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -10,6 +11,7 @@ interface Migration {
 // from a bundle and from any working directory. Append new ones; never edit an old one.
 const MIGRATIONS: Record<string, Migration> = {
   '20261129_001_core': core,
+  '20261129_002_trusted_networks': trustedNetworks,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
