@@ -54,6 +54,7 @@ const notes = [];
 
 // ---------------------------------------------------------------- sinks
 const smtpSinkBin = ['/usr/sbin/smtp-sink', '/usr/bin/smtp-sink'].find(existsSync);
+const RELAY_NODE_FLAGS = ['--max-semi-space-size=8'];
 const smtpSourceBin = ['/usr/sbin/smtp-source', '/usr/bin/smtp-source'].find(existsSync);
 let sink;
 async function startSink() {
@@ -260,7 +261,9 @@ async function relayScenario(scenario) {
       && !/^RELAY_(ROUTES|DNS_SERVERS|DATA_DIR|DATABASE_URL|HTTP_HOST|HTTP_PORT|SMTP_HOST|SUBMISSION_PORT|SMTPS_PORT|INBOUND_PORT|ADMIN_TOKEN|MX_PORT)$/.test(k))),
   };
   const profDir = path.join(C.out, 'profiles');
-  const nodeArgs = [...(env.BENCH_RELAY_NODE_ARGS || '').split(/\s+/).filter(Boolean), ...(C.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${scenario}-${stamp}.cpuprofile`] : [])];
+  // The relay runs with the Node flags of scripts/start.sh and the Dockerfile (kept equal by
+  // relay-service/test/config/node-flags.test.ts); BENCH_RELAY_NODE_ARGS come after them.
+  const nodeArgs = [...RELAY_NODE_FLAGS, ...(env.BENCH_RELAY_NODE_ARGS || '').split(/\s+/).filter(Boolean), ...(C.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${scenario}-${stamp}.cpuprofile`] : [])];
   const relay = startChild('relay', process.execPath, [...nodeArgs, RELAY_BIN, 'start'], { env: relayEnv, cwd: dataDir, logFile: path.join(WORK, `${scenario}.log`) });
   const base = `http://127.0.0.1:${httpPort}`;
   const api = async (method, p, body, token = ADMIN) => {

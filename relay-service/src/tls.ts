@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import selfsigned from 'selfsigned';
+import { Worker } from 'node:worker_threads';
 
 export interface TlsMaterial {
   key: Buffer;
@@ -23,12 +23,24 @@ export async function loadTlsMaterial(options: { certFile?: string | undefined; 
   const keyPath = path.join(dir, 'self-signed.key');
   if (!existsSync(certPath) || !existsSync(keyPath)) {
     mkdirSync(dir, { recursive: true });
-    const pems = await selfsigned.generate([{ name: 'commonName', value: options.hostname }], {
-      notAfterDate: new Date(Date.now() + 825 * 86_400_000),
-      keySize: 2048,
-    });
-    writeFileSync(keyPath, pems.private, { mode: 0o600 });
+    const pems = await generateSelfSigned(options.hostname, Date.now() + 825 * 86_400_000);
+    writeFileSync(keyPath, pems.key, { mode: 0o600 });
     writeFileSync(certPath, pems.cert);
   }
   return { cert: readFileSync(certPath), key: readFileSync(keyPath), selfSigned: true };
+}
+
+function generateSelfSigned(hostname: string, notAfterMs: number): Promise<{ key: string; cert: string }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./tls-self-signed-worker.ts', import.meta.url), { workerData: { hostname, notAfterMs } });
+    let result: { key: string; cert: string } | undefined;
+    worker.once('message', (message: { key: string; cert: string }) => {
+      result = message;
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (result) resolve(result);
+      else reject(new Error(`self-signed certificate generation failed (worker exit code ${code})`));
+    });
+  });
 }

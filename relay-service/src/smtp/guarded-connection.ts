@@ -102,7 +102,7 @@ class DeadlineStream extends SMTPStream {
 class GuardedConnection extends SMTPConnection {
   // Mirrors SMTPConnection#init with the greeting delay from the guards.
   override init(): void {
-    const delayMs = (this._server as GuardedServer).guards.greetingDelayMs ?? 0;
+    const delayMs = (this._server as GuardedServer).guards.greetingDelayMs ?? 0
     this._setListeners(() => {
       const { maxClients } = this._server.options;
       if (maxClients && this._server.connections.size > maxClients) {

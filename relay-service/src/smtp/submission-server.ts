@@ -20,7 +20,7 @@ export type { SubmissionDeps, SubmissionOptions, SubmissionServer } from './type
 
 const DEFAULTS = {
   maxClients: 100,
-  greetingDelayMs: 100,
+  greetingDelayMs: 0,
   commandDeadlineMs: 60_000,
   dataDeadlineMs: 10 * 60_000,
   idleTimeoutMs: 5 * 60_000,

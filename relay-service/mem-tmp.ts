@@ -1,0 +1,13 @@
+const mu = () => { const m = process.memoryUsage(); return `rss ${(m.rss/1048576).toFixed(0)} heapUsed ${(m.heapUsed/1048576).toFixed(0)} heapTotal ${(m.heapTotal/1048576).toFixed(0)} ext ${(m.external/1048576).toFixed(0)} ab ${(m.arrayBuffers/1048576).toFixed(0)}`; };
+console.log('start', mu());
+const { loadConfig } = await import('/work/main/relay-service/src/config/load.ts');
+console.log('config', mu());
+const { startRelay } = await import('/work/main/relay-service/src/relay.ts');
+console.log('imported relay', mu());
+const pino = (await import('pino')).default;
+const dir = (await import('node:fs')).mkdtempSync('/tmp/memx/r-');
+const relay = await startRelay(loadConfig({ RELAY_DATA_DIR: dir, RELAY_HTTP_PORT: '0', RELAY_SUBMISSION_PORT: '0', RELAY_SMTPS_PORT: '0', RELAY_INBOUND_PORT: '', RELAY_ADMIN_TOKEN: 'rpa_bench-admin-token-0123456789abcdefghijkl', RELAY_DNS_SERVERS: '127.0.0.1:1' }, { readDotEnv: false }), { logger: pino({ level: 'silent' }) });
+console.log('started', mu());
+(globalThis as any).gc?.();
+console.log('after gc', mu());
+await relay.stop();
