@@ -32,7 +32,7 @@ export async function loadTlsMaterial(options: { certFile?: string | undefined; 
 
 function generateSelfSigned(hostname: string, notAfterMs: number): Promise<{ key: string; cert: string }> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./tls-self-signed-worker.ts', import.meta.url), { workerData: { hostname, notAfterMs } });
+    const worker = new Worker(new URL('./tls-self-signed-worker.js', import.meta.url), { workerData: { hostname, notAfterMs } });
     let result: { key: string; cert: string } | undefined;
     worker.once('message', (message: { key: string; cert: string }) => {
       result = message;

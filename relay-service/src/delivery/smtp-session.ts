@@ -48,7 +48,12 @@ export interface SmtpSession {
   readonly secure: boolean;
   readonly alive: boolean;
   send(from: string, to: string[], raw: Buffer): Promise<SessionSendOutcome>;
-  /** RSET; false when the session is unusable (the pool then discards it). */
+  /**
+   * Readies the session for the next transaction: RSET, unless the last transaction ended
+   * with the server's reply to the message (RFC 5321 §4.1.1.4: that reply already cleared
+   * the server's state; an RSET would cost a round trip per message). False when the
+   * session is unusable (the pool then discards it).
+   */
   reset(): Promise<boolean>;
   close(): void;
 }
@@ -106,6 +111,8 @@ export function openSmtpSession(options: SmtpSessionOptions): Promise<OpenSessio
     allowInternalNetworkInterfaces: true,
   });
   let alive = true;
+  // The last transaction ended cleanly (the message was accepted): no RSET needed.
+  let clean = false;
   // nodemailer reports session errors as events; without a listener one would crash the process.
   connection.on('error', () => {
     alive = false;
@@ -122,9 +129,11 @@ export function openSmtpSession(options: SmtpSessionOptions): Promise<OpenSessio
       return alive && !connection.destroyed;
     },
     send(from, to, raw) {
+      clean = false;
       return new Promise((resolve) => {
         connection.send({ from, to }, raw, (err, info) => {
           if (err) return resolve(toSendOutcome(err as NodemailerError));
+          clean = true;
           const rejected = rejectedFrom(info as { rejectedErrors?: NodemailerError[] } | undefined);
           resolve({ ok: true, accepted: info!.accepted.map(String), rejected, response: info!.response });
         });
@@ -132,6 +141,9 @@ export function openSmtpSession(options: SmtpSessionOptions): Promise<OpenSessio
     },
     reset() {
       if (!session.alive) return Promise.resolve(false);
+      // A connection the server dropped meanwhile fails at MAIL FROM instead, and the sender
+      // retries such a reused connection once on a fresh one (sender.ts).
+      if (clean) return Promise.resolve(true);
       // nodemailer calls the reset callback only when a reply comes; a connection that dies
       // while RSET is out ends the session instead, which must count as "not reusable".
       return new Promise((resolve) => {

@@ -13,6 +13,35 @@ export function relaxedBody(body: string): string {
   return text === '\r\n' ? '' : text.replace(/[ \t]+\r\n/g, '\r\n');
 }
 
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const TAB = 0x09;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The relaxed body straight from the message bytes when they are already in relaxed form
+ * apart from trailing empty lines (the usual case: generated mail has single spaces and no
+ * trailing blanks), or null when relaxedBody() must rewrite them. Hashing the bytes in
+ * place saves several string copies of every body on the hot path.
+ */
+export function relaxedBodyInPlace(body: Buffer): Buffer | null {
+  let end = body.length;
+  while (end >= 2 && body[end - 2] === CR && body[end - 1] === LF) end -= 2;
+  if (end === 0) return EMPTY;
+  // A body that does not end with CRLF gains one in relaxed form: leave that to the slow path.
+  if (end === body.length) return null;
+  for (let i = 0; i < end; i++) {
+    const c = body[i];
+    if (c === TAB) return null;
+    if (c === SP) {
+      const next = body[i + 1];
+      if (next === SP || next === CR || next === LF) return null;
+    }
+  }
+  return body.subarray(0, end + 2);
+}
+
 /** Relaxed header field: lower-case name, unfolded value with WSP runs as one SP, trimmed. */
 export function relaxedHeader(name: string, value: string): string {
   const unfolded = value.replace(/\r\n(?=[ \t])/g, '').replace(/[ \t]+/g, ' ').trim();

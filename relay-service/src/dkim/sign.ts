@@ -3,7 +3,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import { createHash, createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { DkimAlgorithm } from './keys.ts';
-import { headerFields, relaxedBody, relaxedHeader, selectSignedHeaders, type RawHeaderField } from './canonicalize.ts';
+import { headerFields, relaxedBody, relaxedBodyInPlace, relaxedHeader, selectSignedHeaders, type RawHeaderField } from './canonicalize.ts';
 
 /** A key ready for signing (the store's SigningKey has the same shape). */
 export interface DkimKey {
@@ -30,7 +30,13 @@ export class DkimSignError extends Error {
   }
 }
 
+const HEADER_END = Buffer.from('\r\n\r\n');
+
 function headerSection(raw: Buffer): string {
+  // Only the header bytes become a string (the body can be megabytes); the regex below is
+  // for the rare message whose header block does not end in CRLF CRLF.
+  const crlfEnd = raw.indexOf(HEADER_END);
+  if (crlfEnd !== -1) return raw.toString('latin1', 0, crlfEnd);
   const text = raw.toString('latin1');
   const end = text.search(/\r?\n\r?\n/);
   return end === -1 ? text : text.slice(0, end);
@@ -115,11 +121,13 @@ function headerList(fields: RawHeaderField[]): string[] {
  * so signatures of concurrent messages use every core.
  */
 async function createSignatureHeaders(raw: Buffer, keys: DkimKey[], now: Date | undefined): Promise<string[]> {
-  const text = raw.toString('latin1');
-  const split = text.indexOf('\r\n\r\n');
-  const headerBlock = split === -1 ? text : text.slice(0, split + 2);
-  const body = split === -1 ? '' : text.slice(split + 4);
-  const bodyHash = createHash('sha256').update(relaxedBody(body), 'latin1').digest('base64');
+  const split = raw.indexOf(HEADER_END);
+  const headerBlock = raw.toString('latin1', 0, split === -1 ? raw.length : split + 2);
+  const body = split === -1 ? Buffer.alloc(0) : raw.subarray(split + 4);
+  const inPlace = relaxedBodyInPlace(body);
+  const bodyHash = (inPlace
+    ? createHash('sha256').update(inPlace)
+    : createHash('sha256').update(relaxedBody(body.toString('latin1')), 'latin1')).digest('base64');
   const fields = headerFields(headerBlock);
   const names = headerList(fields);
   const signedHeaders = selectSignedHeaders(fields, names);

@@ -6,12 +6,12 @@ export interface WalCheckpointer {
 }
 
 /**
- * Starts the checkpoint worker (wal-checkpoint-worker.ts) for a SQLite file whose main
+ * Starts the checkpoint worker (wal-checkpoint-worker.js) for a SQLite file whose main
  * connection runs with wal_autocheckpoint=0. If the worker fails, `onFailure` is told so the
  * caller can turn automatic checkpoints back on: the WAL must never grow without bound.
  */
 export function startWalCheckpointer(filename: string, options: { intervalMs?: number; onFailure: (reason: string) => void }): WalCheckpointer {
-  const worker = new Worker(new URL('./wal-checkpoint-worker.ts', import.meta.url), {
+  const worker = new Worker(new URL('./wal-checkpoint-worker.js', import.meta.url), {
     workerData: { filename, intervalMs: options.intervalMs ?? 500 },
   });
   let stopping = false;

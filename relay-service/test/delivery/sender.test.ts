@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 
 import type { MxHost } from '../../src/delivery/mx.ts';
@@ -166,7 +167,57 @@ describe('sender: connection pool per MX host', { timeout: 30_000 }, () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('reuses one connection for consecutive messages to the same MX (RSET between)', async () => {
+  it('sends RSET on a reused connection only after a transaction that did not end cleanly', async () => {
+    // A scripted MX that records every command line, so the test sees exactly what went out.
+    const commands: string[] = [];
+    let refuseRcpt = false;
+    const server = net.createServer((socket) => {
+      let buffer = '';
+      let inData = false;
+      socket.write('220 mx.test ESMTP\r\n');
+      socket.on('data', (chunk) => {
+        buffer += chunk.toString('latin1');
+        let nl: number;
+        while ((nl = buffer.indexOf('\r\n')) !== -1) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 2);
+          if (inData) {
+            if (line === '.') { inData = false; socket.write('250 2.0.0 Ok: queued\r\n'); }
+            continue;
+          }
+          const verb = line.split(' ')[0]!.toUpperCase();
+          commands.push(verb);
+          if (verb === 'EHLO') socket.write('250-mx.test\r\n250 PIPELINING\r\n');
+          else if (verb === 'RCPT' && refuseRcpt) socket.write('550 5.1.1 No such user\r\n');
+          else if (verb === 'DATA') { inData = true; socket.write('354 go ahead\r\n'); }
+          else if (verb === 'QUIT') socket.end('221 2.0.0 Bye\r\n');
+          else socket.write('250 2.0.0 Ok\r\n');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const port = (server.address() as net.AddressInfo).port;
+    const relay = createSender({ helo: 'relay.sender.test' });
+    cleanups.push(() => relay.close());
+
+    for (let i = 0; i < 2; i++) {
+      const [r] = await relay.send(message([`ok${i}@example.test`]), [hostAt(port)]);
+      assert.equal(r!.result.action, 'delivered');
+    }
+    assert.deepEqual(commands, ['EHLO', 'MAIL', 'RCPT', 'DATA', 'MAIL', 'RCPT', 'DATA'], 'no RSET after a delivered message');
+    refuseRcpt = true;
+    const [refused] = await relay.send(message(['gone@example.test']), [hostAt(port)]);
+    assert.equal(refused!.result.action, 'bounced');
+    refuseRcpt = false;
+    commands.length = 0;
+    const [after] = await relay.send(message(['ok@example.test']), [hostAt(port)]);
+    assert.equal(after!.result.action, 'delivered');
+    assert.equal(commands[0], 'RSET', 'the refused transaction is reset before the next one');
+    assert.deepEqual(commands.slice(-3), ['MAIL', 'RCPT', 'DATA']);
+  });
+
+  it('reuses one connection for consecutive messages to the same MX', async () => {
     const mx = await startSmtpSink();
     cleanups.push(() => mx.close());
     const relay = createSender({ helo: 'relay.sender.test' });
