@@ -448,6 +448,17 @@ async function main() {
   for (const r of ['relay-smtp-auth', 'relay-http', 'relay-smtp-pg', 'relay-http-pg']) {
     if (sums[r]) lines.push(`${sums[r].label}: ratio vs Postfix+OpenDKIM ${ratio(r, 'postfix-dkim')}, vs Postfix ${ratio(r, 'postfix')}`);
   }
+  // The issue's targets, judged on each RelayPress scenario of this run (medians; RSS is the
+  // highest of the runs and of the half-load run).
+  const mark = (pass) => (pass === null ? 'n/a' : pass ? 'met' : 'MISSED');
+  for (const g of groups.filter((x) => x.scenario.startsWith('relay'))) {
+    const s = sums[g.scenario];
+    const vs = (b, factor) => (s.e2e_rate && sums[b]?.e2e_rate ? s.e2e_rate >= factor * sums[b].e2e_rate : null);
+    const halfP99 = g.half?.lat_p99_ms ?? null;
+    const rss = Math.max(s.rss, g.half?.peak_rss_mb ?? 0);
+    lines.push(`targets ${s.label}: e2e ≥ 1.5 × Postfix+OpenDKIM ${mark(vs('postfix-dkim', 1.5))}; e2e ≥ Postfix ${mark(vs('postfix', 1))}; ` +
+      `p99 @50% < 25 ms ${mark(halfP99 === null ? null : halfP99 < 25)} (${fmt(halfP99, 1)}); peak RSS < 250 MB ${mark(rss < 250)} (${rss}); nothing lost or left ${mark(!s.lost && s.queue_left === 0)}`);
+  }
   lines.push('');
   for (const g of groups) if (g.dkim) lines.push(`DKIM check ${g.label}: ${g.dkim}`);
   for (const g of groups.filter((x) => x.scenario.startsWith('relay'))) {
