@@ -19,6 +19,7 @@ import { createProcessor } from './delivery/processor.ts';
 import { createDeliveryWorker } from './delivery/worker.ts';
 import { DEFAULT_RETRY_POLICY, nextAttemptAt, type RetryPolicy } from './delivery/retry.ts';
 import { createSubmissionServer, type SubmissionServer } from './smtp/submission-server.ts';
+import { domainServiceFromConfig } from './domains/service.ts';
 
 export interface RunningRelay {
   logger: Logger;
@@ -85,9 +86,11 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     logger,
   });
 
+  const domains = domainServiceFromConfig(store, config, resolver);
+
   let draining = false;
   const app = createHttpApp({
-    store, accept, hostname: config.hostname, maxMessageSize: config.maxMessageSize,
+    store, accept, domains, hostname: config.hostname, maxMessageSize: config.maxMessageSize,
     verifyAdminToken: admin.verify, isDraining: () => draining, onAccepted: () => worker.wake(), logger,
   });
   const httpServer = http.createServer(app);

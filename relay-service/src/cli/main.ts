@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
-import { loadConfig, configurationTable } from '../config/load.ts';
+import { loadConfig, configurationTable, type RelayConfig } from '../config/load.ts';
+import { domainServiceFromConfig } from '../domains/service.ts';
+import { RelayError } from '../errors.ts';
 import { openDatabase, migrateToLatest } from '../store/db.ts';
 import { createStore, type Store } from '../store/index.ts';
 import { createKeyring, loadOrCreateSecretKey } from '../auth/keyring.ts';
 import { rotateAdminToken } from '../auth/admin-token.ts';
 import { normalizeDomainName } from '../domains/names.ts';
-import { generateDkimKeyPair, dkimDnsRecord } from '../dkim/keys.ts';
+import { defaultSelector, generateDkimKeyPair, dkimDnsRecord } from '../dkim/keys.ts';
 
 const USAGE = `Usage: relaypress-relay [command] [options]
 
@@ -25,8 +27,11 @@ Commands:
                                           SMTP clients in NET are this account without AUTH
   trusted-network list --account ID
   trusted-network remove --account ID --id NETWORK_ID
-  domain add --account ID --domain NAME   Let the account send from a domain
+  domain add --account ID --domain NAME [--return-path LABEL]
+                                          Add a sending domain with pending DKIM keys; prints its DNS records
   domain list --account ID
+  domain verify --account ID --id DOMAIN_ID
+                                          Check the domain's records live (RELAY_DNS_SERVERS)
   dkim generate --account ID --domain NAME [--selector S] [--algorithm rsa|ed25519]
                                           Generate and activate a DKIM key; prints the DNS record
   admin-token rotate                      Replace the admin API token (shown once)
@@ -45,15 +50,25 @@ function print(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
 }
 
-async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(fn: (store: Store, config: RelayConfig) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(db);
     const { key } = loadOrCreateSecretKey(config.secretKey, config.dataDir);
-    return await fn(createStore(db, createKeyring(key)));
+    return await fn(createStore(db, createKeyring(key)), config);
   } finally {
     await db.close();
+  }
+}
+
+/** A refusal of the domain service, told the way the CLI tells mistakes. */
+async function asUsage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof RelayError) throw new UsageError(err.message);
+    throw err;
   }
 }
 
@@ -67,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     args: command === 'start' || command === 'migrate' || command === 'config' ? argv.slice(1) : rest,
     options: {
       name: { type: 'string' }, account: { type: 'string' }, id: { type: 'string' }, username: { type: 'string' },
-      domain: { type: 'string' }, selector: { type: 'string' }, cidr: { type: 'string' }, note: { type: 'string' }, algorithm: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      domain: { type: 'string' }, selector: { type: 'string' }, cidr: { type: 'string' }, note: { type: 'string' }, 'return-path': { type: 'string' }, algorithm: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
     strict: true,
@@ -165,18 +180,20 @@ async function dispatch(command: string, sub: string | undefined, v: Record<stri
           return 0;
         });
       case 'domain add':
-        return withStore(async (s) => {
+        return withStore(async (s, config) => {
           const account = required(v, 'account');
           await requireAccount(s, account);
-          const name = normalizeDomainName(required(v, 'domain'));
-          if (!name.ok) throw new UsageError(name.message);
-          const result = await s.domains.add(account, name.value);
-          if (!result.ok) throw new UsageError(`domain ${name.value} cannot be added to this account`);
-          print(result.domain);
+          const created = await asUsage(domainServiceFromConfig(s, config).create(account, { domain: required(v, 'domain'), returnPath: v['return-path'] as string | undefined }));
+          print(created.domain);
           return 0;
         });
       case 'domain list':
-        return withStore(async (s) => (print(await s.domains.listForAccount(required(v, 'account'))), 0));
+        return withStore(async (s, config) => (print(await domainServiceFromConfig(s, config).list(required(v, 'account'))), 0));
+      case 'domain verify':
+        return withStore(async (s, config) => {
+          print(await asUsage(domainServiceFromConfig(s, config).verify(required(v, 'account'), required(v, 'id'))));
+          return 0;
+        });
       case 'dkim generate':
         return withStore(async (s) => {
           const account = required(v, 'account');
@@ -187,7 +204,7 @@ async function dispatch(command: string, sub: string | undefined, v: Record<stri
           const algorithm = ((v.algorithm as string | undefined) ?? 'rsa') as 'rsa' | 'ed25519';
           if (algorithm !== 'rsa' && algorithm !== 'ed25519') throw new UsageError('--algorithm must be rsa or ed25519');
           const key = generateDkimKeyPair(algorithm);
-          const selector = (v.selector as string | undefined) ?? `rp${algorithm === 'rsa' ? 'r' : 'e'}${new Date().toISOString().slice(0, 7).replace('-', '')}`;
+          const selector = (v.selector as string | undefined) ?? defaultSelector(algorithm);
           await s.domains.setDkimKey(domain.id, { selector, algorithm, privateKeyPem: key.privateKeyPem, publicKey: key.publicKey });
           print({ domain: domain.name, selector, algorithm, dns_record: dkimDnsRecord(domain.name, selector, algorithm, key.publicKey) });
           return 0;

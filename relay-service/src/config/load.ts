@@ -13,6 +13,10 @@ export interface RelayConfig {
   smtpsPort: number | null;
   inboundPort: number | null;
   hostname: string;
+  inboundHost: string | undefined;
+  returnPathSubdomain: string;
+  sendingIps: string[];
+  spfInclude: string | undefined;
   publicUrl: string;
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;

@@ -85,3 +85,8 @@ export function splitTxtValue(value: string): string[] {
   for (let i = 0; i < value.length; i += 255) parts.push(value.slice(i, i + 255));
   return parts;
 }
+
+/** A selector that names the algorithm and the month, e.g. `rpr202611` / `rpe202611`: readable in DNS, new each rotation month. */
+export function defaultSelector(algorithm: DkimAlgorithm, now = Date.now()): string {
+  return `rp${algorithm === 'rsa' ? 'r' : 'e'}${new Date(now).toISOString().slice(0, 7).replace('-', '')}`;
+}

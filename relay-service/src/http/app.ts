@@ -8,10 +8,13 @@ import { healthRouter } from './routes/health.ts';
 import { emailsRouter } from './routes/emails.ts';
 import { messagesRouter } from './routes/messages.ts';
 import { adminRouter } from './routes/admin.ts';
+import { domainsRouter } from './routes/domains.ts';
+import type { DomainService } from '../domains/service.ts';
 
 export interface HttpAppDeps {
   store: Store;
   accept: AcceptPipeline;
+  domains: DomainService;
   hostname: string;
   /** JSON bodies carry base64 (4/3 of the message) plus the envelope. */
   maxMessageSize: number;
@@ -30,8 +33,9 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use('/v1', requireAccountToken(deps.store), json);
   app.use(emailsRouter({ accept: deps.accept, hostname: deps.hostname, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}) }));
   app.use(messagesRouter(deps.store));
+  app.use(domainsRouter(deps.domains));
   app.use('/admin', requireAdminToken(deps.verifyAdminToken), express.json({ limit: '100kb' }));
-  app.use(adminRouter(deps.store));
+  app.use(adminRouter(deps.store, deps.domains));
   app.use((_req, res) => sendError(res, 'not_found', 'No such endpoint'));
   app.use(errorHandler(deps.logger));
   return app;

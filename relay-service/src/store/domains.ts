@@ -7,6 +7,13 @@ export interface Domain {
   id: string;
   account_id: string;
   name: string;
+  /** Label of the return-path subdomain (`rp` → `rp.<name>`); null for domains added before it existed. */
+  return_path: string | null;
+  /** Last time a live check found DKIM and the return path correct. */
+  verified_at: number | null;
+  last_checked_at: number | null;
+  /** JSON of the last check (domains/verify.ts). */
+  check_result: string | null;
   created_at: number;
 }
 
@@ -17,6 +24,8 @@ export interface DkimKeyRecord {
   algorithm: 'rsa' | 'ed25519';
   public_key: string;
   active: boolean;
+  /** Last time its DNS record was seen published with this public key. */
+  verified_at: number | null;
   created_at: number;
 }
 
@@ -53,10 +62,13 @@ export class DomainRepository {
    * Adds a domain to an account. A domain owned by another account is refused with the
    * same answer whoever owns it, so the reply leaks nothing about other tenants.
    */
-  async add(accountId: string, name: string, now = Date.now()): Promise<AddDomainResult> {
+  async add(accountId: string, name: string, now = Date.now(), options: { returnPath?: string } = {}): Promise<AddDomainResult> {
     const existing: Domain | undefined = await this.knex('domains').where({ name }).first();
     if (existing) return existing.account_id === accountId ? { ok: true, domain: existing, created: false } : { ok: false, reason: 'taken' };
-    const domain: Domain = { id: newId('dom', now), account_id: accountId, name, created_at: now };
+    const domain: Domain = {
+      id: newId('dom', now), account_id: accountId, name, return_path: options.returnPath ?? null,
+      verified_at: null, last_checked_at: null, check_result: null, created_at: now,
+    };
     try {
       await this.knex('domains').insert(domain);
     } catch (err) {
@@ -75,6 +87,41 @@ export class DomainRepository {
 
   async findForAccount(accountId: string, name: string): Promise<Domain | undefined> {
     return this.knex('domains').where({ account_id: accountId, name }).first();
+  }
+
+  /** A domain by id, only if it is this account's (another account's id is simply not found). */
+  async getForAccount(accountId: string, id: string): Promise<Domain | undefined> {
+    return this.knex('domains').where({ account_id: accountId, id }).first();
+  }
+
+  /** Stores a key that does not sign until its DNS record has been seen (see activateVerifiedKeys). */
+  async addPendingDkimKey(domainId: string, key: { selector: string; algorithm: 'rsa' | 'ed25519'; privateKeyPem: string; publicKey: string }, now = Date.now()): Promise<void> {
+    await this.knex('dkim_keys').insert({
+      id: newId('dkim', now), domain_id: domainId, selector: key.selector, algorithm: key.algorithm,
+      private_key: this.keyring.encrypt(key.privateKeyPem), public_key: key.publicKey, active: false, created_at: now,
+    });
+  }
+
+  /**
+   * Records a live check: the result, the domain's verified time when it passed, the keys
+   * whose records were seen, and makes a seen key the signing key of its algorithm when
+   * that algorithm has none yet.
+   */
+  async recordCheck(domainId: string, check: { verified: boolean; result: unknown; verifiedKeyIds: string[] }, now = Date.now()): Promise<void> {
+    this.signingKeyCache.clear();
+    await this.knex.transaction(async (trx) => {
+      const update: Record<string, unknown> = { last_checked_at: now, check_result: JSON.stringify(check.result) };
+      if (check.verified) update.verified_at = now;
+      await trx('domains').where({ id: domainId }).update(update);
+      if (check.verifiedKeyIds.length === 0) return;
+      await trx('dkim_keys').whereIn('id', check.verifiedKeyIds).update({ verified_at: now });
+      const keys: { id: string; algorithm: string; active: number | boolean }[] = await trx('dkim_keys').where({ domain_id: domainId }).select('id', 'algorithm', 'active');
+      for (const algorithm of ['rsa', 'ed25519']) {
+        if (keys.some((k) => k.algorithm === algorithm && Boolean(k.active))) continue;
+        const seen = keys.find((k) => k.algorithm === algorithm && check.verifiedKeyIds.includes(k.id));
+        if (seen) await trx('dkim_keys').where({ id: seen.id }).update({ active: true });
+      }
+    });
   }
 
   async accountOwns(accountId: string, name: string, now = Date.now()): Promise<boolean> {
@@ -99,6 +146,7 @@ export class DomainRepository {
         private_key: this.keyring.encrypt(key.privateKeyPem),
         public_key: key.publicKey,
         active: true,
+        verified_at: null,
         created_at: now,
       };
       await trx('dkim_keys').insert(row);
@@ -108,8 +156,11 @@ export class DomainRepository {
   }
 
   async listDkimKeys(domainId: string): Promise<DkimKeyRecord[]> {
-    const rows = await this.knex('dkim_keys').where({ domain_id: domainId }).orderBy('id').select('id', 'domain_id', 'selector', 'algorithm', 'public_key', 'active', 'created_at');
-    return rows.map((r: DkimKeyRecord) => ({ ...r, active: Boolean(r.active) }));
+    const rows = await this.knex('dkim_keys').where({ domain_id: domainId }).orderBy('id').select('id', 'domain_id', 'selector', 'algorithm', 'public_key', 'active', 'verified_at', 'created_at');
+    // Oldest first, RSA before Ed25519 among keys made together: the order records are shown in.
+    return rows
+      .map((r: DkimKeyRecord) => ({ ...r, active: Boolean(r.active), verified_at: r.verified_at === null ? null : Number(r.verified_at), created_at: Number(r.created_at) }))
+      .sort((a: DkimKeyRecord, b: DkimKeyRecord) => a.created_at - b.created_at || (a.algorithm === b.algorithm ? 0 : a.algorithm === 'rsa' ? -1 : 1));
   }
 
   /** Active signing keys of an account's domain (RSA first), decrypted for the signer. */

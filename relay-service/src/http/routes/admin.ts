@@ -9,6 +9,8 @@ import { normalizeDomainName } from '../../domains/names.ts';
 import { dkimDnsRecord, generateDkimKeyPair, importDkimPrivateKey } from '../../dkim/keys.ts';
 import { route } from '../async-route.ts';
 import { sendError } from '../errors.ts';
+import type { DomainService } from '../../domains/service.ts';
+import { parseCreateDomainBody } from './domains.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
@@ -25,7 +27,7 @@ function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
  * The operator's API (admin token): accounts, their API tokens, SMTP users, trusted client
  * networks, domains and DKIM keys. Secrets (tokens, passwords) appear in a response exactly once, at creation.
  */
-export function adminRouter(store: Store): Router {
+export function adminRouter(store: Store, domains: DomainService): Router {
   const router = Router();
 
   async function account(req: Request) {
@@ -113,29 +115,26 @@ export function adminRouter(store: Store): Router {
 
   router.post('/admin/accounts/:accountId/domains', route(async (req, res) => {
     const a = await account(req);
-    const name = normalizeDomainName(typeof req.body?.domain === 'string' ? req.body.domain : '');
-    if (!name.ok) return sendError(res, 'validation_failed', name.message, 'domain');
-    const result = await store.domains.add(a.id, name.value);
-    // The same answer whoever owns it: no information about other accounts leaks.
-    if (!result.ok) return sendError(res, 'conflict', 'This domain cannot be added to this account', 'domain');
-    res.status(result.created ? 201 : 200).json({ ...result.domain, created_at: iso(result.domain.created_at) });
+    const created = await domains.create(a.id, parseCreateDomainBody(req.body));
+    res.status(created.created ? 201 : 200).json(created.domain);
   }));
 
   router.get('/admin/accounts/:accountId/domains', route(async (req, res) => {
     const a = await account(req);
-    const domains = await store.domains.listForAccount(a.id);
-    const withKeys = await Promise.all(domains.map(async (d) => ({
-      ...d,
-      created_at: iso(d.created_at),
-      dkim_keys: (await store.domains.listDkimKeys(d.id)).map((k) => ({
-        selector: k.selector, algorithm: k.algorithm, active: k.active, created_at: iso(k.created_at),
-        dns_record: dkimDnsRecord(d.name, k.selector, k.algorithm, k.public_key),
-      })),
-    })));
-    res.json({ data: withKeys });
+    res.json({ data: await domains.list(a.id) });
   }));
 
-  /** Until domain management lands, this is how a domain gets its signing key. */
+  router.get('/admin/accounts/:accountId/domains/:domainId', route(async (req, res) => {
+    const a = await account(req);
+    res.json(await domains.get(a.id, String(req.params.domainId)));
+  }));
+
+  router.post('/admin/accounts/:accountId/domains/:domainId/verify', route(async (req, res) => {
+    const a = await account(req);
+    res.json(await domains.verify(a.id, String(req.params.domainId)));
+  }));
+
+  /** Imports (or generates) a key and makes it sign at once: for operators who publish the record themselves. */
   router.put('/admin/accounts/:accountId/dkim', route(async (req, res) => {
     const a = await account(req);
     const body = parseBody(SetDkimKeyRequest, req);

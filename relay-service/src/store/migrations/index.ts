@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as core from './20261129_001_core.ts';
 import * as trustedNetworks from './20261129_002_trusted_networks.ts';
+import * as domainAuthentication from './20261129_003_domain_authentication.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,6 +13,7 @@ interface Migration {
 const MIGRATIONS: Record<string, Migration> = {
   '20261129_001_core': core,
   '20261129_002_trusted_networks': trustedNetworks,
+  '20261129_003_domain_authentication': domainAuthentication,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,119 @@
+import { RelayError } from '../errors.ts';
+import { createDnsResolver, type DnsResolver } from '../dns/resolver.ts';
+import type { RelayConfig } from '../config/load.ts';
+import { defaultSelector, generateDkimKeyPair, type DkimAlgorithm } from '../dkim/keys.ts';
+import type { Store } from '../store/index.ts';
+import type { Domain, DkimKeyRecord } from '../store/domains.ts';
+import { normalizeDomainName } from './names.ts';
+import { domainRecords, returnPathHost, type SenderIdentity } from './records.ts';
+import { checkDomain, type DomainCheck } from './verify.ts';
+
+const iso = (ms: number | null) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+// Both selectors from the start: receivers that know Ed25519 (RFC 8463) check it, the rest
+// fall back to RSA, and dual signing is in place before anyone needs it.
+const NEW_DOMAIN_ALGORITHMS: DkimAlgorithm[] = ['rsa', 'ed25519'];
+
+/** pending: never passed a check; verified: the last check passed; failing: it passed once, the last check did not. */
+export type DomainStatus = 'pending' | 'verified' | 'failing';
+
+export interface DomainServiceDeps {
+  store: Store;
+  resolver: DnsResolver;
+  identity: SenderIdentity;
+  /** RELAY_RETURN_PATH_SUBDOMAIN. */
+  defaultReturnPath: string;
+}
+
+/**
+ * Domains as a site owner sees them: adding one (with its DKIM keys and return path), the
+ * records to publish, and the live check that verifies them. Used by the account API, the
+ * admin API and, later, periodic re-verification.
+ */
+export function createDomainService(deps: DomainServiceDeps) {
+  const label = (domain: Domain) => domain.return_path ?? deps.defaultReturnPath;
+
+  function lastCheck(domain: Domain): DomainCheck | null {
+    return domain.check_result ? (JSON.parse(domain.check_result) as DomainCheck) : null;
+  }
+
+  function status(domain: Domain): DomainStatus {
+    if (lastCheck(domain)?.verified) return 'verified';
+    return domain.verified_at ? 'failing' : 'pending';
+  }
+
+  async function describe(domain: Domain) {
+    const keys = await deps.store.domains.listDkimKeys(domain.id);
+    const check = lastCheck(domain);
+    const records = check?.records ?? domainRecords(domain.name, label(domain), keys, deps.identity).map((r) => ({ ...r, status: 'unchecked' as const, found: [], message: 'Not checked yet' }));
+    return {
+      id: domain.id,
+      name: domain.name,
+      return_path: returnPathHost(domain.name, label(domain)),
+      status: status(domain),
+      verified_at: iso(domain.verified_at),
+      last_checked_at: iso(domain.last_checked_at),
+      created_at: iso(domain.created_at),
+      dkim_keys: keys.map((k: DkimKeyRecord) => ({
+        selector: k.selector, algorithm: k.algorithm, signing: k.active, verified_at: iso(k.verified_at), created_at: iso(k.created_at),
+      })),
+      records: records.map(({ keyId: _internal, ...r }) => r),
+    };
+  }
+
+  return {
+    describe,
+
+    /** Adds a domain (IDN accepted) with pending RSA and Ed25519 keys; another account's domain is refused like any unavailable name. */
+    async create(accountId: string, input: { domain: string; returnPath?: string | undefined }, now = Date.now()) {
+      const name = normalizeDomainName(input.domain);
+      if (!name.ok) throw new RelayError('validation_failed', name.message, 'domain');
+      const returnPath = input.returnPath?.trim().toLowerCase();
+      if (returnPath !== undefined && !DNS_LABEL.test(returnPath)) {
+        throw new RelayError('validation_failed', 'return_path must be a single DNS label such as "bounces"', 'return_path');
+      }
+      const result = await deps.store.domains.add(accountId, name.value, now, { returnPath: returnPath ?? deps.defaultReturnPath });
+      // The same answer whoever owns it: no information about other accounts leaks.
+      if (!result.ok) throw new RelayError('conflict', 'This domain cannot be added to this account', 'domain');
+      if (result.created) {
+        for (const algorithm of NEW_DOMAIN_ALGORITHMS) {
+          const pair = generateDkimKeyPair(algorithm);
+          await deps.store.domains.addPendingDkimKey(result.domain.id, { selector: defaultSelector(algorithm, now), algorithm, privateKeyPem: pair.privateKeyPem, publicKey: pair.publicKey }, now);
+        }
+      }
+      return { created: result.created, domain: await describe(result.domain) };
+    },
+
+    async get(accountId: string, id: string) {
+      const domain = await deps.store.domains.getForAccount(accountId, id);
+      if (!domain) throw new RelayError('not_found', 'No such domain');
+      return describe(domain);
+    },
+
+    async list(accountId: string) {
+      return Promise.all((await deps.store.domains.listForAccount(accountId)).map(describe));
+    },
+
+    /** Looks every record up live; a seen key starts signing when its algorithm has no signing key yet. */
+    async verify(accountId: string, id: string, now = Date.now()) {
+      const domain = await deps.store.domains.getForAccount(accountId, id);
+      if (!domain) throw new RelayError('not_found', 'No such domain');
+      const keys = await deps.store.domains.listDkimKeys(domain.id);
+      const check = await checkDomain(domain.name, label(domain), keys, deps.identity, deps.resolver);
+      await deps.store.domains.recordCheck(domain.id, { verified: check.verified, result: check, verifiedKeyIds: check.verifiedKeyIds }, now);
+      return describe((await deps.store.domains.getForAccount(accountId, id))!);
+    },
+  };
+}
+
+export type DomainService = ReturnType<typeof createDomainService>;
+
+/** The service as the relay and the CLI configure it (resolvers, return path, sender identity). */
+export function domainServiceFromConfig(store: Store, config: Pick<RelayConfig, 'dnsServers' | 'returnPathSubdomain' | 'inboundHost' | 'hostname' | 'sendingIps' | 'spfInclude'>, resolver?: DnsResolver): DomainService {
+  return createDomainService({
+    store,
+    resolver: resolver ?? createDnsResolver(config.dnsServers),
+    defaultReturnPath: config.returnPathSubdomain,
+    identity: { inboundHost: config.inboundHost ?? config.hostname, sendingIps: config.sendingIps, spfInclude: config.spfInclude, hostname: config.hostname },
+  });
+}

@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+
+// What domain verification needs: the return-path label chosen for the domain, the result
+// of the last live DNS check, and per DKIM key when its record was last seen published.
+// A key generated with the domain starts inactive (active = false) and signs only once its
+// record has been seen, so the relay never signs with a key receivers cannot find.
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('domains', (t) => {
+    t.string('return_path', 63);
+    t.bigInteger('verified_at');
+    t.bigInteger('last_checked_at');
+    t.text('check_result');
+  });
+  await knex.schema.alterTable('dkim_keys', (t) => {
+    t.bigInteger('verified_at');
+  });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('dkim_keys', (t) => {
+    t.dropColumn('verified_at');
+  });
+  await knex.schema.alterTable('domains', (t) => {
+    t.dropColumn('check_result');
+    t.dropColumn('last_checked_at');
+    t.dropColumn('verified_at');
+    t.dropColumn('return_path');
+  });
+}

@@ -1,0 +1,153 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestRelay, provisionAccount, api, type TestRelay, type ProvisionedAccount } from '../helpers/relay.ts';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
+import { verifyWithDkimpy } from '../dkim/helpers.ts';
+import { splitTxtValue } from '../../src/dkim/keys.ts';
+
+interface RecordView { purpose: string; name: string; type: string; value: string; priority?: number; required: boolean; status: string; found: string[]; message: string; selector?: string; algorithm?: string }
+
+/**
+ * A site owner's path with a domain, against a real DNS server on loopback: add it, read
+ * the records, verify in each state (nothing, wrong, right), then send signed mail.
+ */
+describe('domains: records, live verification, signing after verification', () => {
+  let dns: TestDnsServer;
+  let sink: SmtpSink;
+  let relay: TestRelay;
+  let shop: ProvisionedAccount;
+  let other: ProvisionedAccount;
+
+  before(async () => {
+    dns = await startDnsServer({});
+    sink = await startSmtpSink();
+    relay = await startTestRelay({
+      RELAY_DNS_SERVERS: dns.address,
+      RELAY_ROUTES: `*=127.0.0.1:${sink.port}`,
+      RELAY_HOSTNAME: 'relay.test',
+      RELAY_INBOUND_HOST: 'bounces.relay.test',
+      RELAY_SENDING_IPS: '192.0.2.10,2001:db8::10',
+    });
+    shop = await provisionAccount(relay.baseUrl, 'provisioned.test');
+    other = await provisionAccount(relay.baseUrl, 'other.test');
+  });
+  after(async () => {
+    await relay?.close();
+    await sink?.close();
+    await dns?.close();
+  });
+
+  const byPurpose = (records: RecordView[], purpose: string) => records.filter((r) => r.purpose === purpose);
+  let domainId: string;
+  let records: RecordView[];
+
+  test('adding a domain gives two DKIM keys (not signing yet), a return path and every record to publish', async () => {
+    const created = await api(relay.baseUrl, 'POST', '/v1/domains', { token: shop.token, body: { domain: 'Shop.Test', return_path: 'Bounces' } });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.name, 'shop.test');
+    assert.equal(created.body.return_path, 'bounces.shop.test');
+    assert.equal(created.body.status, 'pending');
+    assert.deepEqual(created.body.dkim_keys.map((k: { algorithm: string; signing: boolean }) => [k.algorithm, k.signing]), [['rsa', false], ['ed25519', false]]);
+    domainId = created.body.id;
+    records = created.body.records;
+    const month = new Date().toISOString().slice(0, 7).replace('-', '');
+    assert.deepEqual(byPurpose(records, 'dkim').map((r) => [r.name, r.type, r.required, r.status]), [
+      [`rpr${month}._domainkey.shop.test`, 'TXT', true, 'unchecked'],
+      [`rpe${month}._domainkey.shop.test`, 'TXT', true, 'unchecked'],
+    ]);
+    assert.match(byPurpose(records, 'dkim')[0]!.value, /^v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]{300,}$/);
+    assert.match(byPurpose(records, 'dkim')[1]!.value, /^v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=$/);
+    assert.deepEqual(byPurpose(records, 'return_path_mx').map((r) => [r.name, r.type, r.value, r.priority, r.required]), [['bounces.shop.test', 'MX', 'bounces.relay.test', 10, true]]);
+    assert.deepEqual(byPurpose(records, 'return_path_spf').map((r) => [r.name, r.value, r.required]), [['bounces.shop.test', 'v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 -all', true]]);
+    assert.deepEqual(byPurpose(records, 'spf').map((r) => [r.name, r.value, r.required]), [['shop.test', 'v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 ~all', false]]);
+    assert.deepEqual(byPurpose(records, 'dmarc').map((r) => [r.name, r.value, r.required]), [['_dmarc.shop.test', 'v=DMARC1; p=none', false]]);
+  });
+
+  test('another account can neither add nor see the domain, and learns nothing about who owns it', async () => {
+    const taken = await api(relay.baseUrl, 'POST', '/v1/domains', { token: other.token, body: { domain: 'shop.test' } });
+    assert.equal(taken.status, 409);
+    assert.deepEqual(taken.body.error, { code: 'conflict', message: 'This domain cannot be added to this account', field: 'domain' });
+    assert.equal((await api(relay.baseUrl, 'GET', `/v1/domains/${domainId}`, { token: other.token })).status, 404);
+    assert.equal((await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/verify`, { token: other.token })).status, 404);
+    const bad = await api(relay.baseUrl, 'POST', '/v1/domains', { token: other.token, body: { domain: 'shop.test', return_path: 'a.b' } });
+    assert.deepEqual(bad.body.error, { code: 'validation_failed', message: 'return_path must be a single DNS label such as "bounces"', field: 'return_path' });
+    const noName = await api(relay.baseUrl, 'POST', '/v1/domains', { token: other.token, body: { domain: 'not a domain' } });
+    assert.equal(noName.status, 400);
+    assert.equal(noName.body.error.field, 'domain');
+  });
+
+  test('nothing published: every record missing, not verified', async () => {
+    const checked = await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/verify`, { token: shop.token });
+    assert.equal(checked.status, 200);
+    assert.equal(checked.body.status, 'pending');
+    assert.ok(checked.body.last_checked_at);
+    assert.deepEqual(checked.body.records.map((r: RecordView) => [r.purpose, r.status]), [
+      ['dkim', 'missing'], ['dkim', 'missing'], ['return_path_mx', 'missing'], ['return_path_spf', 'missing'], ['spf', 'missing'], ['dmarc', 'missing'],
+    ]);
+  });
+
+  test('wrong values are reported as mismatched with what was found; broken SPF and DMARC as errors; a failing server as unknown', async () => {
+    const [rsa, ed] = byPurpose(records, 'dkim');
+    dns.setName(rsa!.name, { TXT: ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrong'] });
+    dns.setName(ed!.name, { servfail: true });
+    dns.setName('bounces.shop.test', { MX: [{ exchange: 'mx.elsewhere.test', priority: 5 }], TXT: ['v=spf1 ip4:198.51.100.1 -all'] });
+    dns.setName('shop.test', { TXT: ['v=spf1 mx -all', 'v=spf1 a -all'] });
+    dns.setName('_dmarc.shop.test', { TXT: ['v=DMARC1; p=none', 'v=DMARC1; p=reject'] });
+    const checked = await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/verify`, { token: shop.token });
+    const view = checked.body.records as RecordView[];
+    assert.equal(checked.body.status, 'pending');
+    assert.equal(view[0]!.status, 'mismatched');
+    assert.deepEqual(view[0]!.found, ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrong']);
+    assert.equal(view[1]!.status, 'unknown');
+    assert.match(view[1]!.message, /^The DNS lookup of rpe\d{6}\._domainkey\.shop\.test failed \(ESERVFAIL\); try again later$/);
+    const mx = byPurpose(view, 'return_path_mx')[0]!;
+    assert.deepEqual([mx.status, mx.found, mx.message], ['mismatched', ['5 mx.elsewhere.test'], 'bounces.shop.test has MX 5 mx.elsewhere.test; bounces must go to bounces.relay.test']);
+    const rpSpf = byPurpose(view, 'return_path_spf')[0]!;
+    assert.deepEqual([rpSpf.status, rpSpf.message], ['mismatched', 'The SPF record of bounces.shop.test does not authorize the relay; publish the value shown']);
+    const rootSpf = byPurpose(view, 'spf')[0]!;
+    assert.equal(rootSpf.status, 'error');
+    assert.match(rootSpf.message, /shop\.test has 2 SPF records/);
+    const dmarc = byPurpose(view, 'dmarc')[0]!;
+    assert.deepEqual([dmarc.status, dmarc.message], ['error', '_dmarc.shop.test has 2 DMARC records; receivers ignore them all (RFC 7489 §6.6.3): keep one']);
+  });
+
+  test('an existing root SPF record gets a merge suggestion instead of a replacement', async () => {
+    dns.setName('shop.test', { TXT: ['v=spf1 include:_spf.mailhost.test ~all'] });
+    dns.setName('_spf.mailhost.test', { TXT: ['v=spf1 ip4:203.0.113.0/24 -all'] });
+    const checked = await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/verify`, { token: shop.token });
+    const rootSpf = byPurpose(checked.body.records, 'spf')[0]!;
+    assert.equal(rootSpf.status, 'mismatched');
+    assert.equal(rootSpf.value, 'v=spf1 include:_spf.mailhost.test ip4:192.0.2.10 ip6:2001:db8::10 ~all');
+  });
+
+  test('everything published: verified, both keys sign, and a receiver verifies both signatures aligned with From', async () => {
+    const zone: Record<string, string> = {};
+    for (const r of byPurpose(records, 'dkim')) {
+      dns.setName(r.name, { TXT: [splitTxtValue(r.value)] });
+      zone[r.name] = r.value;
+    }
+    dns.setName('bounces.shop.test', { MX: [{ exchange: 'bounces.relay.test', priority: 10 }], TXT: ['v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 -all'] });
+    dns.setName('_dmarc.shop.test', { TXT: ['v=DMARC1; p=none; rua=mailto:dmarc@shop.test'] });
+    const checked = await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/verify`, { token: shop.token });
+    assert.equal(checked.body.status, 'verified');
+    assert.ok(checked.body.verified_at);
+    assert.deepEqual(checked.body.records.filter((r: RecordView) => r.required).map((r: RecordView) => r.status), ['ok', 'ok', 'ok', 'ok']);
+    assert.deepEqual(checked.body.dkim_keys.map((k: { signing: boolean; verified_at: string | null }) => [k.signing, k.verified_at !== null]), [[true, true], [true, true]]);
+
+    const before = sink.messages.length;
+    const sent = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { from: { email: 'orders@shop.test' }, to: [{ email: 'buyer@customer.test' }], subject: 'Verified', text: 'Signed by both keys.' } });
+    assert.equal(sent.status, 202);
+    const [received] = (await sink.waitFor(before + 1, 10_000)).slice(before);
+    const verdict = await verifyWithDkimpy(received!.raw, zone);
+    assert.deepEqual(verdict.results.map((r) => [r.algorithm, r.ok]).sort(), [['ed25519-sha256', true], ['rsa-sha256', true]]);
+    assert.match(received!.raw.toString(), /^DKIM-Signature: [^]*?\sd=shop\.test;/m);
+  });
+
+  test('the list shows the account its own domains only', async () => {
+    const mine = await api(relay.baseUrl, 'GET', '/v1/domains', { token: shop.token });
+    assert.deepEqual(mine.body.data.map((d: { name: string }) => d.name).sort(), ['provisioned.test', 'shop.test']);
+    const theirs = await api(relay.baseUrl, 'GET', '/v1/domains', { token: other.token });
+    assert.deepEqual(theirs.body.data.map((d: { name: string }) => d.name), ['other.test']);
+  });
+});
