@@ -15,6 +15,7 @@ export interface RelayConfig {
   hostname: string;
   inboundHost: string | undefined;
   returnPathSubdomain: string;
+  dkimRetireGrace: number;
   sendingIps: string[];
   spfInclude: string | undefined;
   publicUrl: string;

@@ -37,6 +37,19 @@ export interface DomainKeys {
   selector: string;
   algorithm: DkimAlgorithm;
   public_key: string;
+  /** A retired key's record stays listed (not required) until it may be removed. */
+  retired_at?: number | null;
+  active?: boolean;
+}
+
+/**
+ * Whether a key's record decides verification: a signing key's, and a new domain's first
+ * keys'. A rotation key (another key of its algorithm signs) is optional until it is
+ * switched to, so adding one never makes a verified domain fail; a retired key's is optional.
+ */
+function recordRequired(key: DomainKeys, keys: DomainKeys[]): boolean {
+  if (key.retired_at) return false;
+  return Boolean(key.active) || !keys.some((k) => k.algorithm === key.algorithm && k.active);
 }
 
 /** The SPF mechanisms that authorize the relay's senders, e.g. `ip4:192.0.2.10 include:_spf.relay.example`. */
@@ -63,7 +76,7 @@ export function domainRecords(domain: string, returnPathLabel: string, keys: Dom
   const records: DomainRecord[] = keys.map((key) => ({
     purpose: 'dkim' as const,
     ...dkimDnsRecord(domain, key.selector, key.algorithm, key.public_key),
-    required: true,
+    required: recordRequired(key, keys),
     selector: key.selector,
     algorithm: key.algorithm,
     keyId: key.id,

@@ -23,6 +23,17 @@ export interface DomainServiceDeps {
   identity: SenderIdentity;
   /** RELAY_RETURN_PATH_SUBDOMAIN. */
   defaultReturnPath: string;
+  /** RELAY_DKIM_RETIRE_GRACE: how long a retired key's record must stay published. */
+  retireGraceMs: number;
+}
+
+/** pending: record not seen yet; ready: seen, another key signs; signing; retired: replaced by a rotation. */
+export type KeyState = 'pending' | 'ready' | 'signing' | 'retired';
+
+function keyState(key: DkimKeyRecord): KeyState {
+  if (key.active) return 'signing';
+  if (key.retired_at) return 'retired';
+  return key.verified_at ? 'ready' : 'pending';
 }
 
 /**
@@ -45,7 +56,13 @@ export function createDomainService(deps: DomainServiceDeps) {
   async function describe(domain: Domain) {
     const keys = await deps.store.domains.listDkimKeys(domain.id);
     const check = lastCheck(domain);
-    const records = check?.records ?? domainRecords(domain.name, label(domain), keys, deps.identity).map((r) => ({ ...r, status: 'unchecked' as const, found: [], message: 'Not checked yet' }));
+    // The records as they stand now (keys may have changed since), each with its result from
+    // the last check when that check covered it.
+    const checked = new Map((check?.records ?? []).map((r) => [`${r.purpose} ${r.name} ${r.selector ?? ''}`, r]));
+    const records = domainRecords(domain.name, label(domain), keys, deps.identity).map((r) => {
+      const last = checked.get(`${r.purpose} ${r.name} ${r.selector ?? ''}`);
+      return last ? { ...last, required: r.required } : { ...r, status: 'unchecked' as const, found: [], message: 'Not checked yet' };
+    });
     return {
       id: domain.id,
       name: domain.name,
@@ -55,10 +72,25 @@ export function createDomainService(deps: DomainServiceDeps) {
       last_checked_at: iso(domain.last_checked_at),
       created_at: iso(domain.created_at),
       dkim_keys: keys.map((k: DkimKeyRecord) => ({
-        selector: k.selector, algorithm: k.algorithm, signing: k.active, verified_at: iso(k.verified_at), created_at: iso(k.created_at),
+        selector: k.selector, algorithm: k.algorithm, state: keyState(k), signing: k.active, verified_at: iso(k.verified_at), created_at: iso(k.created_at),
+        retired_at: iso(k.retired_at),
+        // Until then messages signed with the key may still be verified by receivers.
+        remove_record_after: k.retired_at ? iso(k.retired_at + deps.retireGraceMs) : null,
       })),
       records: records.map(({ keyId: _internal, ...r }) => r),
     };
+  }
+
+  async function ownedDomain(accountId: string, id: string): Promise<Domain> {
+    const domain = await deps.store.domains.getForAccount(accountId, id);
+    if (!domain) throw new RelayError('not_found', 'No such domain');
+    return domain;
+  }
+
+  async function ownedKey(domain: Domain, selector: string): Promise<DkimKeyRecord> {
+    const key = (await deps.store.domains.listDkimKeys(domain.id)).find((k) => k.selector === selector);
+    if (!key) throw new RelayError('not_found', 'No such DKIM key', 'selector');
+    return key;
   }
 
   return {
@@ -85,8 +117,39 @@ export function createDomainService(deps: DomainServiceDeps) {
     },
 
     async get(accountId: string, id: string) {
-      const domain = await deps.store.domains.getForAccount(accountId, id);
-      if (!domain) throw new RelayError('not_found', 'No such domain');
+      return describe(await ownedDomain(accountId, id));
+    },
+
+    /** Rotation, step 1: a new pending key (new selector) to publish beside the signing one. */
+    async addKey(accountId: string, id: string, algorithm: DkimAlgorithm, now = Date.now()) {
+      const domain = await ownedDomain(accountId, id);
+      const taken = new Set((await deps.store.domains.listDkimKeys(domain.id)).map((k) => k.selector));
+      const base = defaultSelector(algorithm, now);
+      let selector = base;
+      // A second rotation in one month: rpr202611, rpr202611b, rpr202611c, ...
+      for (let i = 1; taken.has(selector); i++) selector = `${base}${String.fromCharCode(97 + i)}`;
+      const pair = generateDkimKeyPair(algorithm);
+      await deps.store.domains.addPendingDkimKey(domain.id, { selector, algorithm, privateKeyPem: pair.privateKeyPem, publicKey: pair.publicKey }, now);
+      return describe(domain);
+    },
+
+    /** Rotation, step 2 (after publishing and verifying): the key signs, the previous one retires. */
+    async activateKey(accountId: string, id: string, selector: string, now = Date.now()) {
+      const domain = await ownedDomain(accountId, id);
+      const key = await ownedKey(domain, selector);
+      if (!key.verified_at) {
+        throw new RelayError('conflict', `Publish ${selector}._domainkey.${domain.name} and verify the domain before this key signs`, 'selector');
+      }
+      if (!key.active) await deps.store.domains.switchSigning(domain.id, selector, now);
+      return describe(domain);
+    },
+
+    /** Rotation, last step: forget a key that no longer signs (its DNS record can go after the grace period). */
+    async deleteKey(accountId: string, id: string, selector: string) {
+      const domain = await ownedDomain(accountId, id);
+      const key = await ownedKey(domain, selector);
+      if (key.active) throw new RelayError('conflict', `This key signs for ${domain.name}; switch signing to another key first`, 'selector');
+      await deps.store.domains.deleteKey(domain.id, selector);
       return describe(domain);
     },
 
@@ -96,8 +159,7 @@ export function createDomainService(deps: DomainServiceDeps) {
 
     /** Looks every record up live; a seen key starts signing when its algorithm has no signing key yet. */
     async verify(accountId: string, id: string, now = Date.now()) {
-      const domain = await deps.store.domains.getForAccount(accountId, id);
-      if (!domain) throw new RelayError('not_found', 'No such domain');
+      const domain = await ownedDomain(accountId, id);
       const keys = await deps.store.domains.listDkimKeys(domain.id);
       const check = await checkDomain(domain.name, label(domain), keys, deps.identity, deps.resolver);
       await deps.store.domains.recordCheck(domain.id, { verified: check.verified, result: check, verifiedKeyIds: check.verifiedKeyIds }, now);
@@ -109,9 +171,10 @@ export function createDomainService(deps: DomainServiceDeps) {
 export type DomainService = ReturnType<typeof createDomainService>;
 
 /** The service as the relay and the CLI configure it (resolvers, return path, sender identity). */
-export function domainServiceFromConfig(store: Store, config: Pick<RelayConfig, 'dnsServers' | 'returnPathSubdomain' | 'inboundHost' | 'hostname' | 'sendingIps' | 'spfInclude'>, resolver?: DnsResolver): DomainService {
+export function domainServiceFromConfig(store: Store, config: Pick<RelayConfig, 'dnsServers' | 'returnPathSubdomain' | 'inboundHost' | 'hostname' | 'sendingIps' | 'spfInclude' | 'dkimRetireGrace'>, resolver?: DnsResolver): DomainService {
   return createDomainService({
     store,
+    retireGraceMs: config.dkimRetireGrace,
     resolver: resolver ?? createDnsResolver(config.dnsServers),
     defaultReturnPath: config.returnPathSubdomain,
     identity: { inboundHost: config.inboundHost ?? config.hostname, sendingIps: config.sendingIps, spfInclude: config.spfInclude, hostname: config.hostname },

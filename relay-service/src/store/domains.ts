@@ -26,6 +26,8 @@ export interface DkimKeyRecord {
   active: boolean;
   /** Last time its DNS record was seen published with this public key. */
   verified_at: number | null;
+  /** When another key of its algorithm took over signing. */
+  retired_at: number | null;
   created_at: number;
 }
 
@@ -103,6 +105,26 @@ export class DomainRepository {
   }
 
   /**
+   * Rotation: `selector` takes over signing for its algorithm; the key that signed until now
+   * is retired (its record must stay published for the grace period). One transaction, so
+   * there is never a moment with no signing key or with two of one algorithm.
+   */
+  async switchSigning(domainId: string, selector: string, now = Date.now()): Promise<void> {
+    this.signingKeyCache.clear();
+    await this.knex.transaction(async (trx) => {
+      const key = await trx('dkim_keys').where({ domain_id: domainId, selector }).first('id', 'algorithm');
+      await trx('dkim_keys').where({ domain_id: domainId, algorithm: key.algorithm, active: true }).update({ active: false, retired_at: now });
+      await trx('dkim_keys').where({ id: key.id }).update({ active: true, retired_at: null });
+    });
+  }
+
+  /** Removes a key that does not sign; false when there is no such key or it signs. */
+  async deleteKey(domainId: string, selector: string): Promise<boolean> {
+    this.signingKeyCache.clear();
+    return (await this.knex('dkim_keys').where({ domain_id: domainId, selector, active: false }).delete()) > 0;
+  }
+
+  /**
    * Records a live check: the result, the domain's verified time when it passed, the keys
    * whose records were seen, and makes a seen key the signing key of its algorithm when
    * that algorithm has none yet.
@@ -115,10 +137,11 @@ export class DomainRepository {
       await trx('domains').where({ id: domainId }).update(update);
       if (check.verifiedKeyIds.length === 0) return;
       await trx('dkim_keys').whereIn('id', check.verifiedKeyIds).update({ verified_at: now });
-      const keys: { id: string; algorithm: string; active: number | boolean }[] = await trx('dkim_keys').where({ domain_id: domainId }).select('id', 'algorithm', 'active');
+      const keys: { id: string; algorithm: string; active: number | boolean; retired_at: number | null }[] = await trx('dkim_keys').where({ domain_id: domainId }).select('id', 'algorithm', 'active', 'retired_at');
       for (const algorithm of ['rsa', 'ed25519']) {
         if (keys.some((k) => k.algorithm === algorithm && Boolean(k.active))) continue;
-        const seen = keys.find((k) => k.algorithm === algorithm && check.verifiedKeyIds.includes(k.id));
+        // A retired key never comes back by itself: rotation away from it was deliberate.
+        const seen = keys.find((k) => k.algorithm === algorithm && k.retired_at === null && check.verifiedKeyIds.includes(k.id));
         if (seen) await trx('dkim_keys').where({ id: seen.id }).update({ active: true });
       }
     });
@@ -147,6 +170,7 @@ export class DomainRepository {
         public_key: key.publicKey,
         active: true,
         verified_at: null,
+        retired_at: null,
         created_at: now,
       };
       await trx('dkim_keys').insert(row);
@@ -156,10 +180,10 @@ export class DomainRepository {
   }
 
   async listDkimKeys(domainId: string): Promise<DkimKeyRecord[]> {
-    const rows = await this.knex('dkim_keys').where({ domain_id: domainId }).orderBy('id').select('id', 'domain_id', 'selector', 'algorithm', 'public_key', 'active', 'verified_at', 'created_at');
+    const rows = await this.knex('dkim_keys').where({ domain_id: domainId }).orderBy('id').select('id', 'domain_id', 'selector', 'algorithm', 'public_key', 'active', 'verified_at', 'retired_at', 'created_at');
     // Oldest first, RSA before Ed25519 among keys made together: the order records are shown in.
     return rows
-      .map((r: DkimKeyRecord) => ({ ...r, active: Boolean(r.active), verified_at: r.verified_at === null ? null : Number(r.verified_at), created_at: Number(r.created_at) }))
+      .map((r: DkimKeyRecord) => ({ ...r, active: Boolean(r.active), verified_at: r.verified_at === null ? null : Number(r.verified_at), retired_at: r.retired_at === null ? null : Number(r.retired_at), created_at: Number(r.created_at) }))
       .sort((a: DkimKeyRecord, b: DkimKeyRecord) => a.created_at - b.created_at || (a.algorithm === b.algorithm ? 0 : a.algorithm === 'rsa' ? -1 : 1));
   }
 

@@ -144,6 +144,64 @@ describe('domains: records, live verification, signing after verification', () =
     assert.match(received!.raw.toString(), /^DKIM-Signature: [^]*?\sd=shop\.test;/m);
   });
 
+  test('key rotation: a new key is published beside the old one, then switched to, with every message verifying throughout', async () => {
+    const zone: Record<string, string> = {};
+    for (const r of byPurpose(records, 'dkim')) zone[r.name] = r.value;
+    const received: Buffer[] = [];
+    const send = async (subject: string) => {
+      const before = sink.messages.length;
+      const sent = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { from: { email: 'orders@shop.test' }, to: [{ email: 'buyer@customer.test' }], subject, text: subject } });
+      assert.equal(sent.status, 202);
+      received.push((await sink.waitFor(before + 1, 10_000))[before]!.raw);
+    };
+    await send('before rotation');
+
+    const added = await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/dkim-keys`, { token: shop.token, body: { algorithm: 'rsa' } });
+    assert.equal(added.status, 201);
+    const fresh = added.body.dkim_keys.find((k: { state: string }) => k.state === 'pending');
+    const month = new Date().toISOString().slice(0, 7).replace('-', '');
+    assert.equal(fresh.selector, `rpr${month}b`, 'a second key in the same month gets the next selector');
+    const freshRecord = (added.body.records as RecordView[]).find((r) => r.selector === fresh.selector)!;
+    assert.equal(freshRecord.required, false, 'an unpublished rotation key does not unverify the domain');
+
+    const early = await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/dkim-keys/${fresh.selector}/activate`, { token: shop.token });
+    assert.equal(early.status, 409);
+    assert.deepEqual(early.body.error, { code: 'conflict', message: `Publish ${fresh.selector}._domainkey.shop.test and verify the domain before this key signs`, field: 'selector' });
+    await send('new key added, not published');
+
+    dns.setName(freshRecord.name, { TXT: [splitTxtValue(freshRecord.value)] });
+    zone[freshRecord.name] = freshRecord.value;
+    const verified = await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/verify`, { token: shop.token });
+    assert.equal(verified.body.status, 'verified');
+    assert.equal(verified.body.dkim_keys.find((k: { selector: string }) => k.selector === fresh.selector).state, 'ready', 'seen, but the old key still signs');
+    await send('new key published, old key signing');
+
+    const switched = await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/dkim-keys/${fresh.selector}/activate`, { token: shop.token });
+    assert.equal(switched.status, 200);
+    const states = Object.fromEntries(switched.body.dkim_keys.map((k: { selector: string; state: string }) => [k.selector, k.state]));
+    const oldRsa = byPurpose(records, 'dkim')[0]!.selector!;
+    assert.equal(states[fresh.selector], 'signing');
+    assert.equal(states[oldRsa], 'retired');
+    const retired = switched.body.dkim_keys.find((k: { selector: string }) => k.selector === oldRsa);
+    assert.equal(Date.parse(retired.remove_record_after) - Date.parse(retired.retired_at), 7 * 86_400_000);
+    await send('after the switch');
+
+    for (const raw of received) {
+      const verdict = await verifyWithDkimpy(raw, zone);
+      assert.ok(verdict.results.length === 2 && verdict.results.every((r) => r.ok), `every signature verifies: ${JSON.stringify(verdict.results)}`);
+    }
+    assert.match(received.at(-1)!.toString(), new RegExp(`s=${fresh.selector};`), 'the last message is signed with the new key');
+
+    const signing = await api(relay.baseUrl, 'DELETE', `/v1/domains/${domainId}/dkim-keys/${fresh.selector}`, { token: shop.token });
+    assert.equal(signing.status, 409);
+    assert.equal(signing.body.error.message, 'This key signs for shop.test; switch signing to another key first');
+    const removed = await api(relay.baseUrl, 'DELETE', `/v1/domains/${domainId}/dkim-keys/${oldRsa}`, { token: shop.token });
+    assert.equal(removed.status, 200);
+    assert.equal(removed.body.dkim_keys.some((k: { selector: string }) => k.selector === oldRsa), false);
+    assert.equal((await api(relay.baseUrl, 'DELETE', `/v1/domains/${domainId}/dkim-keys/${oldRsa}`, { token: shop.token })).status, 404);
+    assert.equal((await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/dkim-keys`, { token: other.token, body: { algorithm: 'rsa' } })).status, 404);
+  });
+
   test('the list shows the account its own domains only', async () => {
     const mine = await api(relay.baseUrl, 'GET', '/v1/domains', { token: shop.token });
     assert.deepEqual(mine.body.data.map((d: { name: string }) => d.name).sort(), ['provisioned.test', 'shop.test']);

@@ -12,7 +12,8 @@ function createBody(body: unknown): { domain: string; returnPath?: string } {
 
 /**
  * The account's own domains (`/v1/domains`, API token): add, list, show with the records to
- * publish and their live status, verify. Another account's domain id is simply not found.
+ * publish and their live status, verify, rotate DKIM keys (add, activate, delete). Another
+ * account's domain id is simply not found.
  */
 export function domainsRouter(domains: DomainService): Router {
   const router = Router();
@@ -33,6 +34,20 @@ export function domainsRouter(domains: DomainService): Router {
 
   router.post('/v1/domains/:domainId/verify', route(async (req, res) => {
     res.json(await domains.verify(accountOf(res.locals), String(req.params.domainId)));
+  }));
+
+  router.post('/v1/domains/:domainId/dkim-keys', route(async (req, res) => {
+    const algorithm = (req.body ?? {}).algorithm;
+    if (algorithm !== 'rsa' && algorithm !== 'ed25519') throw new RelayError('validation_failed', 'algorithm must be "rsa" or "ed25519"', 'algorithm');
+    res.status(201).json(await domains.addKey(accountOf(res.locals), String(req.params.domainId), algorithm));
+  }));
+
+  router.post('/v1/domains/:domainId/dkim-keys/:selector/activate', route(async (req, res) => {
+    res.json(await domains.activateKey(accountOf(res.locals), String(req.params.domainId), String(req.params.selector)));
+  }));
+
+  router.delete('/v1/domains/:domainId/dkim-keys/:selector', route(async (req, res) => {
+    res.json(await domains.deleteKey(accountOf(res.locals), String(req.params.domainId), String(req.params.selector)));
   }));
 
   return router;

@@ -13,11 +13,15 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.schema.alterTable('dkim_keys', (t) => {
     t.bigInteger('verified_at');
+    // Set when another key took over signing (rotation); its DNS record stays published for
+    // the retirement grace period, for messages signed with it that are still in transit.
+    t.bigInteger('retired_at');
   });
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('dkim_keys', (t) => {
+    t.dropColumn('retired_at');
     t.dropColumn('verified_at');
   });
   await knex.schema.alterTable('domains', (t) => {
