@@ -20,6 +20,7 @@ import { createDeliveryWorker } from './delivery/worker.ts';
 import { DEFAULT_RETRY_POLICY, nextAttemptAt, type RetryPolicy } from './delivery/retry.ts';
 import { createSubmissionServer, type SubmissionServer } from './smtp/submission-server.ts';
 import { domainServiceFromConfig } from './domains/service.ts';
+import { createVerp } from './domains/verp.ts';
 
 export interface RunningRelay {
   logger: Logger;
@@ -57,7 +58,8 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   await migrateToLatest(db);
   const secret = loadOrCreateSecretKey(config.secretKey, config.dataDir);
   if (secret.generated) logger.warn({ event: 'relay.secret_key_generated', dataDir: config.dataDir }, 'generated RELAY_SECRET_KEY into the data folder; set it explicitly when several instances share a database');
-  const store = createStore(db, createKeyring(secret.key));
+  const keyring = createKeyring(secret.key);
+  const store = createStore(db, keyring);
   const admin = await resolveAdminToken(db.knex, config.adminToken);
   if (admin.generated) {
     // Printed once, on the console only (never through the logger): the database keeps a hash.
@@ -66,7 +68,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const tls = await loadTlsMaterial({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, dataDir: config.dataDir, hostname: config.hostname });
   if (tls.selfSigned) logger.warn({ event: 'relay.tls_self_signed' }, 'using a generated self-signed certificate; set RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE for production');
 
-  const accept = createAcceptPipeline({ store, sign: signMessage, hostname: config.hostname, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients, logger });
+  const accept = createAcceptPipeline({ store, sign: signMessage, verp: createVerp(keyring.deriveKey('verp')), hostname: config.hostname, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients, logger });
 
   const resolver = createDnsResolver(config.dnsServers);
   const sender = createSender({ helo: config.hostname, mxPort: config.mxPort, maxConnectionsPerHost: config.maxConnectionsPerHost });

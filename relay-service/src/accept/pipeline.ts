@@ -7,12 +7,15 @@ import type { SigningKey } from '../store/domains.ts';
 import type { AcceptOutcome } from '../store/hot-writes/index.ts';
 import { asUtf8, countHeader, fromAddress, headerValue, splitMessage, type HeaderField } from './headers.ts';
 import type { AcceptInput, AcceptResult } from './types.ts';
+import type { Verp } from '../domains/verp.ts';
 
 export type DkimSignFn = (raw: Buffer, keys: SigningKey[]) => Promise<Buffer>;
 
 export interface AcceptPipelineDeps {
   store: Store;
   sign: DkimSignFn;
+  /** Builds VERP envelope senders for verified domains; without it the client's MAIL FROM is kept. */
+  verp?: Verp;
   hostname: string;
   maxMessageSize: number;
   maxRecipients: number;
@@ -97,7 +100,12 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
       return at === -1 ? r : r.slice(0, at + 1) + domainOfAddress(r);
     });
 
+    // A verified domain's mail goes out with a VERP envelope sender on its return path, so
+    // bounces come back to the relay and SPF aligns with From (relaxed). A null sender stays null.
+    const returnPath = deps.verp && input.mailFrom !== '' ? await deps.store.domains.verifiedReturnPath(input.accountId, fromDomain) : null;
+    const id = returnPath ? newId('msg', now()) : undefined;
     const message = {
+      ...(id ? { id, envelopeFrom: deps.verp!.address(id, returnPath!) } : {}),
       accountId: input.accountId,
       source: input.source,
       mailFrom: input.mailFrom,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -9,11 +9,16 @@ import path from 'node:path';
 export interface Keyring {
   encrypt(plain: string): string;
   decrypt(stored: string): string;
+  /** A 32-byte key for one purpose (HKDF-SHA256), so one secret never serves two uses. */
+  deriveKey(purpose: string): Buffer;
 }
 
 export function createKeyring(key: Buffer): Keyring {
   if (key.length !== 32) throw new Error('RELAY_SECRET_KEY must decode to exactly 32 bytes');
   return {
+    deriveKey(purpose) {
+      return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `relaypress ${purpose}`, 32));
+    },
     encrypt(plain) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

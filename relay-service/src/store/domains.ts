@@ -55,6 +55,7 @@ export class DomainRepository {
   private readonly keyring: Keyring;
   private readonly signingKeyCache = new Map<string, { keys: SigningKey[]; expiresAt: number }>();
   private readonly owned = createTtlCache<true>(OWNERSHIP_CACHE_MS, 10_000);
+  private readonly returnPaths = createTtlCache<string | null>(OWNERSHIP_CACHE_MS, 10_000);
   constructor(knex: Knex, keyring: Keyring) {
     this.knex = knex;
     this.keyring = keyring;
@@ -96,6 +97,22 @@ export class DomainRepository {
     return this.knex('domains').where({ account_id: accountId, id }).first();
   }
 
+  /**
+   * The return-path host (`rp.shop.example`) of an account's domain whose last check passed,
+   * or null: only a verified domain's return path has the MX and SPF that bounces and
+   * receivers' SPF checks need. Read for every message, so cached like ownership.
+   */
+  async verifiedReturnPath(accountId: string, name: string, now = Date.now()): Promise<string | null> {
+    const cacheKey = `${accountId}\u0000${name}`;
+    const cached = this.returnPaths.get(cacheKey, now);
+    if (cached !== undefined) return cached;
+    const domain = await this.findForAccount(accountId, name);
+    const verified = domain?.return_path && domain.check_result ? Boolean((JSON.parse(domain.check_result) as { verified?: boolean }).verified) : false;
+    const host = verified ? `${domain!.return_path}.${domain!.name}` : null;
+    this.returnPaths.set(cacheKey, host, now);
+    return host;
+  }
+
   /** Stores a key that does not sign until its DNS record has been seen (see activateVerifiedKeys). */
   async addPendingDkimKey(domainId: string, key: { selector: string; algorithm: 'rsa' | 'ed25519'; privateKeyPem: string; publicKey: string }, now = Date.now()): Promise<void> {
     await this.knex('dkim_keys').insert({
@@ -131,6 +148,7 @@ export class DomainRepository {
    */
   async recordCheck(domainId: string, check: { verified: boolean; result: unknown; verifiedKeyIds: string[] }, now = Date.now()): Promise<void> {
     this.signingKeyCache.clear();
+    this.returnPaths.clear();
     await this.knex.transaction(async (trx) => {
       const update: Record<string, unknown> = { last_checked_at: now, check_result: JSON.stringify(check.result) };
       if (check.verified) update.verified_at = now;

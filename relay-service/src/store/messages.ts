@@ -5,6 +5,10 @@ import { readRow } from './sqlite-connection.ts';
 export type RecipientStatus = 'queued' | 'deferred' | 'sending' | 'delivered' | 'bounced' | 'failed';
 
 export interface NewMessage {
+  /** Set when the caller needed the id beforehand (a VERP envelope sender names it). */
+  id?: string;
+  /** The envelope sender to deliver with, when it is not `mailFrom` (VERP). */
+  envelopeFrom?: string | null;
   accountId: string;
   source: 'smtp' | 'http';
   mailFrom: string;
@@ -64,7 +68,7 @@ export async function insertAcceptedMessage(trx: Knex.Transaction, input: NewMes
   return rows.inserted;
 }
 
-const FOR_DELIVERY_SQL = 'SELECT mail_from, raw FROM messages WHERE id = ?';
+const FOR_DELIVERY_SQL = 'SELECT mail_from, envelope_from, raw FROM messages WHERE id = ?';
 
 export class MessageRepository {
   private readonly knex: Knex;
@@ -75,9 +79,9 @@ export class MessageRepository {
   /** The envelope sender and signed bytes a delivery needs, in one read. */
   async forDelivery(messageId: string): Promise<{ mailFrom: string; raw: Buffer } | undefined> {
     // Once per delivery attempt.
-    const row = await readRow<{ mail_from: string; raw: Buffer }>(this.knex, FOR_DELIVERY_SQL, [messageId], () =>
-      this.knex('messages').where({ id: messageId }).first('mail_from', 'raw'));
-    return row ? { mailFrom: row.mail_from, raw: Buffer.from(row.raw) } : undefined;
+    const row = await readRow<{ mail_from: string; envelope_from: string | null; raw: Buffer }>(this.knex, FOR_DELIVERY_SQL, [messageId], () =>
+      this.knex('messages').where({ id: messageId }).first('mail_from', 'envelope_from', 'raw'));
+    return row ? { mailFrom: row.envelope_from ?? row.mail_from, raw: Buffer.from(row.raw) } : undefined;
   }
 
   async getRaw(messageId: string): Promise<Buffer | undefined> {

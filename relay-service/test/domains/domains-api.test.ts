@@ -142,6 +142,14 @@ describe('domains: records, live verification, signing after verification', () =
     const verdict = await verifyWithDkimpy(received!.raw, zone);
     assert.deepEqual(verdict.results.map((r) => [r.algorithm, r.ok]).sort(), [['ed25519-sha256', true], ['rsa-sha256', true]]);
     assert.match(received!.raw.toString(), /^DKIM-Signature: [^]*?\sd=shop\.test;/m);
+    // The envelope sender is a VERP address on the verified return path: bounces name the message.
+    assert.match(received!.mailFrom, new RegExp(`^b-${sent.body.id.slice(4)}-[0-9a-f]{12}@bounces\\.shop\\.test$`));
+
+    // A domain that was never verified keeps the client's envelope sender.
+    const plain = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { from: { email: 'news@provisioned.test' }, to: [{ email: 'buyer@customer.test' }], subject: 'Unverified', text: 'x' } });
+    assert.equal(plain.status, 202);
+    const [unverified] = (await sink.waitFor(before + 2, 10_000)).slice(before + 1);
+    assert.equal(unverified!.mailFrom, 'news@provisioned.test');
   });
 
   test('key rotation: a new key is published beside the old one, then switched to, with every message verifying throughout', async () => {

@@ -11,7 +11,7 @@ export function domainOf(address: string): string {
 }
 
 export function acceptedMessageRows(input: NewMessage, now: number) {
-  const messageId = newId('msg', now);
+  const messageId = input.id ?? newId('msg', now);
   const recipients = input.recipients.map((email) => ({ id: newId('rcpt', now), email }));
   const inserted: InsertedMessage = { messageId, recipients };
   const message = {
@@ -19,6 +19,7 @@ export function acceptedMessageRows(input: NewMessage, now: number) {
     account_id: input.accountId,
     source: input.source,
     mail_from: input.mailFrom,
+    envelope_from: input.envelopeFrom ?? null,
     from_header: input.fromHeader,
     subject: input.subject,
     message_id_header: input.messageIdHeader,

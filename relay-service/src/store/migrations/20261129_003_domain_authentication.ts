@@ -11,6 +11,11 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('last_checked_at');
     t.text('check_result');
   });
+  // The envelope sender the relay delivers with: a VERP address on the From domain's return
+  // path (domains/verp.ts) once that domain is verified; null = the client's MAIL FROM.
+  await knex.schema.alterTable('messages', (t) => {
+    t.string('envelope_from', 320);
+  });
   await knex.schema.alterTable('dkim_keys', (t) => {
     t.bigInteger('verified_at');
     // Set when another key took over signing (rotation); its DNS record stays published for
@@ -20,6 +25,9 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('messages', (t) => {
+    t.dropColumn('envelope_from');
+  });
   await knex.schema.alterTable('dkim_keys', (t) => {
     t.dropColumn('retired_at');
     t.dropColumn('verified_at');
