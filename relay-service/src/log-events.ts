@@ -8,6 +8,8 @@ import { SMTP_LOG_EVENTS } from './smtp/log-events.ts';
  * ids that join the WordPress log row, the relay message and the MX reply.
  */
 export const LOG_EVENTS: Record<string, string> = {
+  'domain.status_changed': 'A background re-check changed a domain\'s status (`from`, `to`: pending, verified, failing); `failing` is logged as a warning.',
+  'domain.recheck_failed': 'A background re-check round failed (database or DNS trouble); the next round tries again.',
   'relay.ready': 'The relay is listening; `ports` lists the bound ports, `database` the engine.',
   'relay.signal': 'SIGTERM/SIGINT received; a graceful drain starts.',
   'relay.stopped': 'The drain finished and the process is about to exit.',

@@ -21,6 +21,7 @@ import { DEFAULT_RETRY_POLICY, nextAttemptAt, type RetryPolicy } from './deliver
 import { createSubmissionServer, type SubmissionServer } from './smtp/submission-server.ts';
 import { domainServiceFromConfig } from './domains/service.ts';
 import { createVerp } from './domains/verp.ts';
+import { startDomainRechecker } from './domains/recheck.ts';
 
 export interface RunningRelay {
   logger: Logger;
@@ -140,6 +141,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   }
 
   worker.start();
+  const rechecker = startDomainRechecker({ knex: db.knex, domains, intervalMs: config.domainRecheckInterval, logger });
   logger.info({ event: 'relay.ready', ports, database: db.dialect, workerOwner: worker.owner }, 'relay ready');
 
   let stopping: Promise<void> | undefined;
@@ -156,6 +158,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
         httpServer.closeIdleConnections();
         await Promise.all(smtpServers.map((s) => s.close()));
         await worker.stop();
+        await rechecker.stop();
         sender.close();
         await httpClosed;
         await db.close();

@@ -106,6 +106,7 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     const id = returnPath ? newId('msg', now()) : undefined;
     const message = {
       ...(id ? { id, envelopeFrom: deps.verp!.address(id, returnPath!) } : {}),
+      fromDomain,
       accountId: input.accountId,
       source: input.source,
       mailFrom: input.mailFrom,

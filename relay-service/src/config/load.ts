@@ -16,6 +16,7 @@ export interface RelayConfig {
   inboundHost: string | undefined;
   returnPathSubdomain: string;
   dkimRetireGrace: number;
+  domainRecheckInterval: number;
   sendingIps: string[];
   spfInclude: string | undefined;
   publicUrl: string;

@@ -157,6 +157,19 @@ export function createDomainService(deps: DomainServiceDeps) {
       return Promise.all((await deps.store.domains.listForAccount(accountId)).map(describe));
     },
 
+    /**
+     * Deletes a domain; refused while mail From it is still queued (its bounces would come
+     * back to a return path about to disappear), unless forced.
+     */
+    async delete(accountId: string, id: string, options: { force?: boolean } = {}) {
+      const domain = await ownedDomain(accountId, id);
+      const queued = await deps.store.domains.queuedCount(accountId, domain.name);
+      if (queued > 0 && !options.force) {
+        throw new RelayError('conflict', `${queued} recipient${queued === 1 ? ' is' : 's are'} still queued for mail from ${domain.name}; wait for delivery or delete with force=true`);
+      }
+      await deps.store.domains.delete(domain.id);
+    },
+
     /** Looks every record up live; a seen key starts signing when its algorithm has no signing key yet. */
     async verify(accountId: string, id: string, now = Date.now()) {
       const domain = await ownedDomain(accountId, id);

@@ -135,6 +135,28 @@ export class DomainRepository {
     });
   }
 
+  /** Recipients still to be delivered of the account's messages From this domain. */
+  async queuedCount(accountId: string, name: string): Promise<number> {
+    const row = await this.knex('recipients as r')
+      .join('messages as m', 'm.id', 'r.message_id')
+      .where({ 'm.account_id': accountId, 'm.from_domain': name })
+      .whereIn('r.status', ['queued', 'deferred', 'sending'])
+      .count({ n: '*' })
+      .first();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Deletes the domain and its keys; its mail stops being accepted (ownership cache cleared). */
+  async delete(domainId: string): Promise<void> {
+    this.signingKeyCache.clear();
+    this.owned.clear();
+    this.returnPaths.clear();
+    await this.knex.transaction(async (trx) => {
+      await trx('dkim_keys').where({ domain_id: domainId }).delete();
+      await trx('domains').where({ id: domainId }).delete();
+    });
+  }
+
   /** Removes a key that does not sign; false when there is no such key or it signs. */
   async deleteKey(domainId: string, selector: string): Promise<boolean> {
     this.signingKeyCache.clear();

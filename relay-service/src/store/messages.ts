@@ -9,6 +9,8 @@ export interface NewMessage {
   id?: string;
   /** The envelope sender to deliver with, when it is not `mailFrom` (VERP). */
   envelopeFrom?: string | null;
+  /** The From header's domain (A-label). */
+  fromDomain?: string | null;
   accountId: string;
   source: 'smtp' | 'http';
   mailFrom: string;

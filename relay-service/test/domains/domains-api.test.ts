@@ -24,7 +24,9 @@ describe('domains: records, live verification, signing after verification', () =
     sink = await startSmtpSink();
     relay = await startTestRelay({
       RELAY_DNS_SERVERS: dns.address,
-      RELAY_ROUTES: `*=127.0.0.1:${sink.port}`,
+      // Mail to unreachable.test waits in the queue (connection refused, retried in an hour).
+      RELAY_ROUTES: `unreachable.test=127.0.0.1:1,*=127.0.0.1:${sink.port}`,
+      RELAY_RETRY_SCHEDULE: '1h',
       RELAY_HOSTNAME: 'relay.test',
       RELAY_INBOUND_HOST: 'bounces.relay.test',
       RELAY_SENDING_IPS: '192.0.2.10,2001:db8::10',
@@ -208,6 +210,22 @@ describe('domains: records, live verification, signing after verification', () =
     assert.equal(removed.body.dkim_keys.some((k: { selector: string }) => k.selector === oldRsa), false);
     assert.equal((await api(relay.baseUrl, 'DELETE', `/v1/domains/${domainId}/dkim-keys/${oldRsa}`, { token: shop.token })).status, 404);
     assert.equal((await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/dkim-keys`, { token: other.token, body: { algorithm: 'rsa' } })).status, 404);
+  });
+
+  test('a domain with queued mail is deleted only when forced; afterwards it can no longer send', async () => {
+    const created = await api(relay.baseUrl, 'POST', '/v1/domains', { token: shop.token, body: { domain: 'gone.test' } });
+    const queued = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { from: { email: 'a@gone.test' }, to: [{ email: 'x@unreachable.test' }], subject: 'stuck', text: 'x' } });
+    assert.equal(queued.status, 202);
+    const refused = await api(relay.baseUrl, 'DELETE', `/v1/domains/${created.body.id}`, { token: shop.token });
+    assert.equal(refused.status, 409);
+    assert.deepEqual(refused.body.error, { code: 'conflict', message: '1 recipient is still queued for mail from gone.test; wait for delivery or delete with force=true' });
+    assert.equal((await api(relay.baseUrl, 'DELETE', `/v1/domains/${created.body.id}?force=true`, { token: other.token })).status, 404, 'not another account\'s to delete');
+    assert.equal((await api(relay.baseUrl, 'GET', `/v1/domains/${created.body.id}`, { token: shop.token })).status, 200, 'nothing was deleted by the refusals');
+    assert.equal((await api(relay.baseUrl, 'DELETE', `/v1/domains/${created.body.id}?force=true`, { token: shop.token })).status, 204);
+    assert.equal((await api(relay.baseUrl, 'GET', `/v1/domains/${created.body.id}`, { token: shop.token })).status, 404);
+    const after = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { from: { email: 'a@gone.test' }, to: [{ email: 'x@customer.test' }], subject: 'after', text: 'x' } });
+    assert.equal(after.status, 403);
+    assert.equal(after.body.error.code, 'sender_domain_not_allowed');
   });
 
   test('the list shows the account its own domains only', async () => {

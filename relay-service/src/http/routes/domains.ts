@@ -32,6 +32,11 @@ export function domainsRouter(domains: DomainService): Router {
     res.json(await domains.get(accountOf(res.locals), String(req.params.domainId)));
   }));
 
+  router.delete('/v1/domains/:domainId', route(async (req, res) => {
+    await domains.delete(accountOf(res.locals), String(req.params.domainId), { force: req.query.force === 'true' });
+    res.status(204).end();
+  }));
+
   router.post('/v1/domains/:domainId/verify', route(async (req, res) => {
     res.json(await domains.verify(accountOf(res.locals), String(req.params.domainId)));
   }));

@@ -20,6 +20,7 @@ export function acceptedMessageRows(input: NewMessage, now: number) {
     source: input.source,
     mail_from: input.mailFrom,
     envelope_from: input.envelopeFrom ?? null,
+    from_domain: input.fromDomain ?? null,
     from_header: input.fromHeader,
     subject: input.subject,
     message_id_header: input.messageIdHeader,

@@ -7,8 +7,8 @@ import type { AcceptOutcome, HotWrites } from './types.ts';
 // Constant SQL, prepared once per connection (see sqlite-connection.ts). Column lists are
 // spelled out so a statement binds exactly the values the knex path would insert.
 const FIND_IDEMPOTENCY = 'SELECT request_hash, response FROM idempotency_keys WHERE account_id = ? AND key = ?';
-const INSERT_MESSAGE = `INSERT INTO messages (id, account_id, source, mail_from, envelope_from, from_header, subject, message_id_header, size, raw, tags, metadata, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_MESSAGE = `INSERT INTO messages (id, account_id, source, mail_from, envelope_from, from_domain, from_header, subject, message_id_header, size, raw, tags, metadata, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_RECIPIENT = `INSERT INTO recipients (id, message_id, account_id, email, domain, status, attempts, next_attempt_at, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_EVENT = 'INSERT INTO events (id, account_id, message_id, recipient_id, recipient, type, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
@@ -44,7 +44,7 @@ export function createSqliteHotWrites(writes: WriteBatcher): HotWrites {
           }
         }
         const m = rows.message;
-        prepared(conn, INSERT_MESSAGE).run(m.id, m.account_id, m.source, m.mail_from, m.envelope_from, m.from_header, m.subject, m.message_id_header, m.size, m.raw, m.tags, m.metadata, m.created_at);
+        prepared(conn, INSERT_MESSAGE).run(m.id, m.account_id, m.source, m.mail_from, m.envelope_from, m.from_domain, m.from_header, m.subject, m.message_id_header, m.size, m.raw, m.tags, m.metadata, m.created_at);
         const insertRecipient = prepared(conn, INSERT_RECIPIENT);
         for (const r of rows.recipients) {
           insertRecipient.run(r.id, r.message_id, r.account_id, r.email, r.domain, r.status, r.attempts, r.next_attempt_at, r.created_at, r.updated_at);

@@ -15,6 +15,9 @@ export async function up(knex: Knex): Promise<void> {
   // path (domains/verp.ts) once that domain is verified; null = the client's MAIL FROM.
   await knex.schema.alterTable('messages', (t) => {
     t.string('envelope_from', 320);
+    // The From domain (A-label), so a domain's queued mail can be found when it is deleted.
+    t.string('from_domain', 253);
+    t.index(['account_id', 'from_domain']);
   });
   await knex.schema.alterTable('dkim_keys', (t) => {
     t.bigInteger('verified_at');
@@ -26,6 +29,8 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('messages', (t) => {
+    t.dropIndex(['account_id', 'from_domain']);
+    t.dropColumn('from_domain');
     t.dropColumn('envelope_from');
   });
   await knex.schema.alterTable('dkim_keys', (t) => {
