@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   unauthorized: { http: 401, smtp: { code: 535, enhanced: '5.7.8' }, message: 'Authentication credentials are missing or invalid' },
   forbidden: { http: 403, smtp: { code: 550, enhanced: '5.7.1' }, message: 'Not allowed' },
   sender_domain_not_allowed: { http: 403, smtp: { code: 553, enhanced: '5.7.1' }, message: 'The sender domain does not belong to this account' },
+  sender_domain_not_verified: { http: 403, smtp: { code: 550, enhanced: '5.7.1' }, message: 'The sender domain is not verified yet' },
   validation_failed: { http: 400, smtp: { code: 501, enhanced: '5.5.4' }, message: 'The request is not valid' },
   invalid_json: { http: 400, smtp: { code: 501, enhanced: '5.5.4' }, message: 'The request body is not valid JSON' },
   invalid_header: { http: 400, smtp: { code: 554, enhanced: '5.6.0' }, message: 'A header value contains CR, LF or NUL' },

@@ -5,10 +5,17 @@ import { Timestamp, toAsciiDomain } from './fields.ts';
 
 const DisplayName = z.string().trim().min(1, { message: 'must not be empty' }).max(100);
 
-export const CreateAccountRequest = z.strictObject({ name: DisplayName });
+export const CreateAccountRequest = z.strictObject({
+  name: DisplayName,
+  /** Development accounts: may send from domains that are not verified yet; every send answer says so. */
+  sandbox: z.boolean().optional(),
+});
+
+export const UpdateAccountRequest = z.strictObject({ sandbox: z.boolean() });
+export type UpdateAccountRequest = z.infer<typeof UpdateAccountRequest>;
 export type CreateAccountRequest = z.infer<typeof CreateAccountRequest>;
 
-export const Account = z.object({ id: z.string(), name: z.string(), created_at: Timestamp });
+export const Account = z.object({ id: z.string(), name: z.string(), sandbox: z.boolean(), created_at: Timestamp });
 export type Account = z.infer<typeof Account>;
 
 export const CreateTokenRequest = z.strictObject({ name: DisplayName });

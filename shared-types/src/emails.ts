@@ -156,5 +156,7 @@ export const AcceptedRecipient = z.object({ id: z.string(), email: z.string() })
 export const SendEmailResponse = z.object({
   id: z.string(),
   recipients: z.array(AcceptedRecipient),
+  /** Present when the account is in sandbox mode (unverified domains allowed, for development). */
+  sandbox: z.literal(true).optional(),
 });
 export type SendEmailResponse = z.infer<typeof SendEmailResponse>;

@@ -100,9 +100,15 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
       return at === -1 ? r : r.slice(0, at + 1) + domainOfAddress(r);
     });
 
+    // Sending policy: From at a verified domain, unless the account is a sandbox (development).
+    const state = await deps.store.domains.sendingState(input.accountId, fromDomain);
+    const sandbox = await deps.store.accounts.isSandbox(input.accountId);
+    if (!state.verified && !sandbox) {
+      throw new RelayError('sender_domain_not_verified', `The From domain ${fromDomain} is not verified yet: publish its DNS records and verify it (POST /v1/domains/:id/verify), or use a sandbox account for development`, 'from');
+    }
     // A verified domain's mail goes out with a VERP envelope sender on its return path, so
     // bounces come back to the relay and SPF aligns with From (relaxed). A null sender stays null.
-    const returnPath = deps.verp && input.mailFrom !== '' ? await deps.store.domains.verifiedReturnPath(input.accountId, fromDomain) : null;
+    const returnPath = deps.verp && input.mailFrom !== '' ? state.returnPath : null;
     const id = returnPath ? newId('msg', now()) : undefined;
     const message = {
       ...(id ? { id, envelopeFrom: deps.verp!.address(id, returnPath!) } : {}),
@@ -139,7 +145,8 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
       { event: outcome.replayed ? 'message.idempotent_replay' : 'message.accepted', messageId: outcome.result.messageId, accountId: input.accountId, source: input.source, recipients: recipients.length, size: signed.length, dkim: keys.length },
       outcome.replayed ? 'idempotent replay' : 'message accepted',
     );
-    return outcome.result;
+    // Every answer to a sandbox account says so, replays included.
+    return sandbox ? { ...outcome.result, sandbox: true } : outcome.result;
   };
 }
 

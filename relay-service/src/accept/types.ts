@@ -27,6 +27,8 @@ export interface AcceptedRecipient {
 export interface AcceptResult {
   messageId: string;
   recipients: AcceptedRecipient[];
+  /** Present (true) when the account is in sandbox mode: answers say so. */
+  sandbox?: true;
 }
 
 export type AcceptFn = (input: AcceptInput) => Promise<AcceptResult>;

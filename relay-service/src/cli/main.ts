@@ -15,7 +15,7 @@ Commands:
   start                                   Run the relay (default)
   migrate                                 Bring the database schema up to date
   config                                  Print every setting (environment variables)
-  account create --name NAME              Create an account (tenant)
+  account create --name NAME [--sandbox]  Create an account (tenant); a sandbox may send from unverified domains
   account list
   token create --account ID [--name N]    Create an API token (shown once)
   token list --account ID
@@ -82,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     args: command === 'start' || command === 'migrate' || command === 'config' ? argv.slice(1) : rest,
     options: {
       name: { type: 'string' }, account: { type: 'string' }, id: { type: 'string' }, username: { type: 'string' },
-      domain: { type: 'string' }, selector: { type: 'string' }, cidr: { type: 'string' }, note: { type: 'string' }, 'return-path': { type: 'string' }, algorithm: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      domain: { type: 'string' }, selector: { type: 'string' }, cidr: { type: 'string' }, note: { type: 'string' }, 'return-path': { type: 'string' }, algorithm: { type: 'string' }, help: { type: 'boolean', short: 'h' }, sandbox: { type: 'boolean' },
     },
     allowPositionals: false,
     strict: true,
@@ -126,7 +126,7 @@ async function dispatch(command: string, sub: string | undefined, v: Record<stri
         console.log(configurationTable());
         return 0;
       case 'account create':
-        return withStore(async (s) => (print(await s.accounts.create(required(v, 'name'))), 0));
+        return withStore(async (s) => (print(await s.accounts.create(required(v, 'name'), Date.now(), { sandbox: v.sandbox === true })), 0));
       case 'account list':
         return withStore(async (s) => (print(await s.accounts.list()), 0));
       case 'token create':

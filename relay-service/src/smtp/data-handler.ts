@@ -84,7 +84,7 @@ export function createDataHandler(ctx: DataHandlerContext) {
             { event: SMTP_LOG_EVENTS.messageAccepted, messageId: result.messageId, recipients: result.recipients.length, size },
             'message accepted',
           );
-          settle(null, replyText(REPLIES.queued, result.messageId));
+          settle(null, replyText(result.sandbox ? REPLIES.queuedSandbox : REPLIES.queued, result.messageId));
         },
         (err: unknown) => {
           if (err instanceof RelayError) {

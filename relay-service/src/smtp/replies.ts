@@ -45,6 +45,7 @@ export const REPLIES = {
   connectTemporaryFailure: { code: 421, enhanced: '4.3.0', text: 'Temporary failure, try again later' },
 
   queued: { code: 250, enhanced: '2.0.0', text: 'Ok: queued as %s' },
+  queuedSandbox: { code: 250, enhanced: '2.0.0', text: 'Ok: queued as %s (sandbox account: unverified domains allowed)' },
 } as const satisfies Record<string, SmtpReply>;
 
 export type ReplyName = keyof typeof REPLIES;

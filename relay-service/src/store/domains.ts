@@ -39,6 +39,13 @@ export interface SigningKey {
   privateKeyPem: string;
 }
 
+export interface SendingState {
+  /** Verified at least once: it may send (a later failing check is reported, not enforced). */
+  verified: boolean;
+  /** The return-path host while the last check passes, else null (keep the client's MAIL FROM). */
+  returnPath: string | null;
+}
+
 export type AddDomainResult = { ok: true; domain: Domain; created: boolean } | { ok: false; reason: 'taken' };
 
 // Signing keys are read for every message; keeping them briefly saves a join and an AES
@@ -55,7 +62,7 @@ export class DomainRepository {
   private readonly keyring: Keyring;
   private readonly signingKeyCache = new Map<string, { keys: SigningKey[]; expiresAt: number }>();
   private readonly owned = createTtlCache<true>(OWNERSHIP_CACHE_MS, 10_000);
-  private readonly returnPaths = createTtlCache<string | null>(OWNERSHIP_CACHE_MS, 10_000);
+  private readonly sendingStates = createTtlCache<SendingState>(OWNERSHIP_CACHE_MS, 10_000);
   constructor(knex: Knex, keyring: Keyring) {
     this.knex = knex;
     this.keyring = keyring;
@@ -98,19 +105,23 @@ export class DomainRepository {
   }
 
   /**
-   * The return-path host (`rp.shop.example`) of an account's domain whose last check passed,
-   * or null: only a verified domain's return path has the MX and SPF that bounces and
-   * receivers' SPF checks need. Read for every message, so cached like ownership.
+   * What sending from an account's domain needs to know, read for every message and cached
+   * like ownership: whether the domain was ever verified (the sending policy), and the
+   * return-path host (`rp.shop.example`) when its last check passed, since only then do its
+   * MX and SPF serve bounces and receivers' SPF checks.
    */
-  async verifiedReturnPath(accountId: string, name: string, now = Date.now()): Promise<string | null> {
+  async sendingState(accountId: string, name: string, now = Date.now()): Promise<SendingState> {
     const cacheKey = `${accountId}\u0000${name}`;
-    const cached = this.returnPaths.get(cacheKey, now);
-    if (cached !== undefined) return cached;
+    const cached = this.sendingStates.get(cacheKey, now);
+    if (cached) return cached;
     const domain = await this.findForAccount(accountId, name);
-    const verified = domain?.return_path && domain.check_result ? Boolean((JSON.parse(domain.check_result) as { verified?: boolean }).verified) : false;
-    const host = verified ? `${domain!.return_path}.${domain!.name}` : null;
-    this.returnPaths.set(cacheKey, host, now);
-    return host;
+    const passing = domain?.return_path && domain.check_result ? Boolean((JSON.parse(domain.check_result) as { verified?: boolean }).verified) : false;
+    const state: SendingState = {
+      verified: Boolean(domain?.verified_at),
+      returnPath: passing ? `${domain!.return_path}.${domain!.name}` : null,
+    };
+    this.sendingStates.set(cacheKey, state, now);
+    return state;
   }
 
   /** Stores a key that does not sign until its DNS record has been seen (see activateVerifiedKeys). */
@@ -150,7 +161,7 @@ export class DomainRepository {
   async delete(domainId: string): Promise<void> {
     this.signingKeyCache.clear();
     this.owned.clear();
-    this.returnPaths.clear();
+    this.sendingStates.clear();
     await this.knex.transaction(async (trx) => {
       await trx('dkim_keys').where({ domain_id: domainId }).delete();
       await trx('domains').where({ id: domainId }).delete();
@@ -170,7 +181,7 @@ export class DomainRepository {
    */
   async recordCheck(domainId: string, check: { verified: boolean; result: unknown; verifiedKeyIds: string[] }, now = Date.now()): Promise<void> {
     this.signingKeyCache.clear();
-    this.returnPaths.clear();
+    this.sendingStates.clear();
     await this.knex.transaction(async (trx) => {
       const update: Record<string, unknown> = { last_checked_at: now, check_result: JSON.stringify(check.result) };
       if (check.verified) update.verified_at = now;

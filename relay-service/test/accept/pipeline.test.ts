@@ -26,6 +26,8 @@ describe('accept pipeline', () => {
     const domain = await store.domains.add(accountId, 'shop.test');
     await store.domains.add(other, 'other.test');
     assert.ok(domain.ok);
+    // shop.test passed a DNS check once (domains/verify.ts): it may send outside sandbox mode.
+    await tdb.db.knex('domains').where({ id: domain.domain.id }).update({ verified_at: Date.now() });
     await store.domains.setDkimKey(domain.domain.id, { selector: 's1', algorithm: 'rsa', privateKeyPem: 'PEM', publicKey: 'PUB' });
     accept = createAcceptPipeline({
       store,
@@ -91,5 +93,28 @@ describe('accept pipeline', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => accept(input, { key: 'race', requestHash: 'h' })));
     assert.ok(results.every((r) => r.messageId === results[0]!.messageId));
     assert.equal((await tdb.db.knex('recipients').where({ email: 'race@y.test' })).length, 1);
+  });
+
+  test('sending policy: an unverified domain is refused outside sandbox mode, allowed in it, and the answer says so', async () => {
+    const dev = (await store.accounts.create('Dev')).id;
+    const added = await store.domains.add(dev, 'dev.test');
+    assert.ok(added.ok);
+    const input = { accountId: dev, source: 'http' as const, mailFrom: 'app@dev.test', recipients: ['buyer@customer.test'], raw: message('App <app@dev.test>') };
+    const before = await tdb.db.knex('messages').count({ n: '*' }).first();
+    await assert.rejects(accept(input), (err: unknown) => {
+      assert.ok(err instanceof RelayError);
+      assert.equal(err.code, 'sender_domain_not_verified');
+      assert.equal(err.field, 'from');
+      assert.equal(err.message, 'The From domain dev.test is not verified yet: publish its DNS records and verify it (POST /v1/domains/:id/verify), or use a sandbox account for development');
+      return true;
+    });
+    const after = await tdb.db.knex('messages').count({ n: '*' }).first();
+    assert.equal(Number(after!.n), Number(before!.n), 'a refusal writes nothing');
+
+    await store.accounts.setSandbox(dev, true);
+    const sandboxed = await accept(input);
+    assert.equal(sandboxed.sandbox, true);
+    const verified = await accept({ ...input, accountId, mailFrom: 'orders@shop.test', raw: message() });
+    assert.equal(verified.sandbox, undefined, 'a normal account\'s answer has no sandbox flag');
   });
 });

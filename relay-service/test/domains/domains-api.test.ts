@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestRelay, provisionAccount, api, type TestRelay, type ProvisionedAccount } from '../helpers/relay.ts';
+import { startTestRelay, provisionAccount, api, ADMIN_TOKEN, type TestRelay, type ProvisionedAccount } from '../helpers/relay.ts';
+import { SmtpTestClient } from '../helpers/smtp-client.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { verifyWithDkimpy } from '../dkim/helpers.ts';
@@ -226,6 +227,48 @@ describe('domains: records, live verification, signing after verification', () =
     const after = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { from: { email: 'a@gone.test' }, to: [{ email: 'x@customer.test' }], subject: 'after', text: 'x' } });
     assert.equal(after.status, 403);
     assert.equal(after.body.error.code, 'sender_domain_not_allowed');
+  });
+
+  test('sending policy: outside sandbox mode only a verified From domain sends, over HTTP and SMTP; sandbox answers say so', async () => {
+    const admin = { token: ADMIN_TOKEN };
+    const account = (await api(relay.baseUrl, 'POST', '/admin/accounts', { ...admin, body: { name: 'Strict' } })).body;
+    assert.equal(account.sandbox, false);
+    const token = (await api(relay.baseUrl, 'POST', `/admin/accounts/${account.id}/tokens`, { ...admin, body: { name: 't' } })).body.token;
+    const smtpUser = (await api(relay.baseUrl, 'POST', `/admin/accounts/${account.id}/smtp-users`, { ...admin, body: {} })).body;
+    const domain = (await api(relay.baseUrl, 'POST', '/v1/domains', { token, body: { domain: 'strict.test' } })).body;
+    const email = { from: { email: 'hello@strict.test' }, to: [{ email: 'buyer@customer.test' }], subject: 'policy', text: 'x' };
+
+    const refused = await api(relay.baseUrl, 'POST', '/v1/emails', { token, body: email });
+    assert.equal(refused.status, 403);
+    assert.deepEqual(refused.body.error, {
+      code: 'sender_domain_not_verified',
+      message: 'The From domain strict.test is not verified yet: publish its DNS records and verify it (POST /v1/domains/:id/verify), or use a sandbox account for development',
+      field: 'from',
+    });
+    const client = await SmtpTestClient.connect(relay.relay.ports.submission!);
+    try {
+      assert.equal((await client.login(smtpUser.username, smtpUser.password)).code, 235);
+      assert.equal((await client.command('MAIL FROM:<hello@strict.test>')).code, 250);
+      assert.equal((await client.command('RCPT TO:<buyer@customer.test>')).code, 250);
+      assert.equal((await client.command('DATA')).code, 354);
+      const end = await client.command('From: hello@strict.test\r\nSubject: policy\r\n\r\nx\r\n.');
+      assert.equal(end.last, '550 5.7.1 The From domain strict.test is not verified yet: publish its DNS records and verify it (POST /v1/domains/:id/verify), or use a sandbox account for development');
+    } finally {
+      client.close();
+    }
+
+    for (const r of domain.records as RecordView[]) {
+      if (r.purpose === 'dkim') dns.setName(r.name, { TXT: [splitTxtValue(r.value)] });
+    }
+    dns.setName('rp.strict.test', { MX: [{ exchange: 'bounces.relay.test', priority: 10 }], TXT: ['v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 -all'] });
+    assert.equal((await api(relay.baseUrl, 'POST', `/v1/domains/${domain.id}/verify`, { token })).body.status, 'verified');
+    const allowed = await api(relay.baseUrl, 'POST', '/v1/emails', { token, body: email });
+    assert.equal(allowed.status, 202);
+    assert.equal(allowed.body.sandbox, undefined);
+
+    const sandboxed = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { ...email, from: { email: 'news@provisioned.test' } } });
+    assert.equal(sandboxed.status, 202);
+    assert.equal(sandboxed.body.sandbox, true, 'a sandbox account hears it in every answer');
   });
 
   test('the list shows the account its own domains only', async () => {

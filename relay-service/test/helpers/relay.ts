@@ -82,13 +82,14 @@ export interface ProvisionedAccount {
 }
 
 /** An account with an API token, SMTP credentials, a sending domain and its DKIM keys. */
-export async function provisionAccount(baseUrl: string, domain: string, options: { dkim?: ('rsa' | 'ed25519')[] } = {}): Promise<ProvisionedAccount> {
+export async function provisionAccount(baseUrl: string, domain: string, options: { dkim?: ('rsa' | 'ed25519')[]; sandbox?: boolean } = {}): Promise<ProvisionedAccount> {
   const admin = { token: ADMIN_TOKEN };
   const must = <T>(r: ApiResponse<T>, status: number, what: string): T => {
     if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
-  const account = must(await api(baseUrl, 'POST', '/admin/accounts', { ...admin, body: { name: `Account for ${domain}` } }), 201, 'create account');
+  // A sandbox account: its domain is never verified against real DNS in these tests.
+  const account = must(await api(baseUrl, 'POST', '/admin/accounts', { ...admin, body: { name: `Account for ${domain}`, sandbox: options.sandbox ?? true } }), 201, 'create account');
   const token = must(await api(baseUrl, 'POST', `/admin/accounts/${account.id}/tokens`, { ...admin, body: { name: 'test' } }), 201, 'create token');
   const smtp = must(await api(baseUrl, 'POST', `/admin/accounts/${account.id}/smtp-users`, { ...admin, body: {} }), 201, 'create smtp user');
   must(await api(baseUrl, 'POST', `/admin/accounts/${account.id}/domains`, { ...admin, body: { domain } }), 201, 'add domain');

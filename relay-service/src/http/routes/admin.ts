@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import {
-  CreateAccountRequest, CreateSmtpUserRequest, CreateTokenRequest, CreateTrustedNetworkRequest, SetDkimKeyRequest, formatZodError,
+  CreateAccountRequest, UpdateAccountRequest, CreateSmtpUserRequest, CreateTokenRequest, CreateTrustedNetworkRequest, SetDkimKeyRequest, formatZodError,
 } from '@relaypress/shared-types';
 import type { Store } from '../../store/index.ts';
 import { RelayError } from '../../errors.ts';
@@ -38,12 +38,20 @@ export function adminRouter(store: Store, domains: DomainService): Router {
 
   router.post('/admin/accounts', route(async (req, res) => {
     const body = parseBody(CreateAccountRequest, req);
-    const created = await store.accounts.create(body.name);
+    const created = await store.accounts.create(body.name, Date.now(), { sandbox: body.sandbox ?? false });
     res.status(201).json({ ...created, created_at: iso(created.created_at) });
   }));
 
   router.get('/admin/accounts', route(async (_req, res) => {
     res.json({ data: (await store.accounts.list()).map((a) => ({ ...a, created_at: iso(a.created_at) })) });
+  }));
+
+  router.patch('/admin/accounts/:accountId', route(async (req, res) => {
+    const a = await account(req);
+    const body = parseBody(UpdateAccountRequest, req);
+    await store.accounts.setSandbox(a.id, body.sandbox);
+    const updated = (await store.accounts.get(a.id))!;
+    res.json({ ...updated, created_at: iso(updated.created_at) });
   }));
 
   router.get('/admin/accounts/:accountId', route(async (req, res) => {

@@ -47,7 +47,7 @@ export function emailsRouter(deps: { accept: AcceptPipeline; hostname: string; o
     }
     const result = await deps.accept(input, key === undefined ? undefined : { key, requestHash: requestHash(req.body) });
     deps.onAccepted?.();
-    const response: SendEmailResponse = { id: result.messageId, recipients: result.recipients };
+    const response: SendEmailResponse = { id: result.messageId, recipients: result.recipients, ...(result.sandbox ? { sandbox: true } : {}) };
     res.status(202).json(response);
   }));
 

@@ -5,6 +5,11 @@ import type { Knex } from 'knex';
 // A key generated with the domain starts inactive (active = false) and signs only once its
 // record has been seen, so the relay never signs with a key receivers cannot find.
 export async function up(knex: Knex): Promise<void> {
+  // Sandbox accounts may send from domains that are not verified yet (development); every
+  // answer to their sends says so.
+  await knex.schema.alterTable('accounts', (t) => {
+    t.boolean('sandbox').notNullable().defaultTo(false);
+  });
   await knex.schema.alterTable('domains', (t) => {
     t.string('return_path', 63);
     t.bigInteger('verified_at');
@@ -28,6 +33,9 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('accounts', (t) => {
+    t.dropColumn('sandbox');
+  });
   await knex.schema.alterTable('messages', (t) => {
     t.dropIndex(['account_id', 'from_domain']);
     t.dropColumn('from_domain');
