@@ -69,7 +69,8 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const tls = await loadTlsMaterial({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, dataDir: config.dataDir, hostname: config.hostname });
   if (tls.selfSigned) logger.warn({ event: 'relay.tls_self_signed' }, 'using a generated self-signed certificate; set RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE for production');
 
-  const accept = createAcceptPipeline({ store, sign: signMessage, verp: createVerp(keyring.deriveKey('verp')), hostname: config.hostname, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients, logger });
+  const verp = createVerp(keyring.deriveKey('verp'));
+  const accept = createAcceptPipeline({ store, sign: signMessage, verp, hostname: config.hostname, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients, logger });
 
   const resolver = createDnsResolver(config.dnsServers);
   const sender = createSender({ helo: config.hostname, mxPort: config.mxPort, maxConnectionsPerHost: config.maxConnectionsPerHost });
@@ -89,7 +90,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     logger,
   });
 
-  const domains = domainServiceFromConfig(store, config, resolver);
+  const domains = domainServiceFromConfig(store, config, resolver, verp);
 
   let draining = false;
   const app = createHttpApp({

@@ -7,6 +7,8 @@ import type { Domain, DkimKeyRecord } from '../store/domains.ts';
 import { normalizeDomainName } from './names.ts';
 import { domainRecords, returnPathHost, type SenderIdentity } from './records.ts';
 import { checkDomain, type DomainCheck } from './verify.ts';
+import { runPreflight } from './preflight.ts';
+import type { Verp } from './verp.ts';
 
 const iso = (ms: number | null) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -25,6 +27,9 @@ export interface DomainServiceDeps {
   defaultReturnPath: string;
   /** RELAY_DKIM_RETIRE_GRACE: how long a retired key's record must stay published. */
   retireGraceMs: number;
+  /** For preflight: the VERP signer real mail uses, and the resolvers mailauth asks. */
+  verp?: Verp;
+  dnsServers?: string[];
 }
 
 /** pending: record not seen yet; ready: seen, another key signs; signing; retired: replaced by a rotation. */
@@ -170,6 +175,30 @@ export function createDomainService(deps: DomainServiceDeps) {
       await deps.store.domains.delete(domain.id);
     },
 
+    /** Authenticates a sample message as a receiver would (domains/preflight.ts). */
+    async preflight(accountId: string, id: string) {
+      const domain = await ownedDomain(accountId, id);
+      if (!deps.verp) throw new RelayError('unavailable', 'Preflight is not available here');
+      let ip = deps.identity.sendingIps[0];
+      if (!ip) {
+        const a = await deps.resolver.resolve4(deps.identity.hostname);
+        if (!a.ok || a.value.length === 0) {
+          throw new RelayError('unavailable', `Set RELAY_SENDING_IPS (or an A record for ${deps.identity.hostname}): the preflight needs the address the relay sends from`);
+        }
+        ip = a.value[0]!;
+      }
+      const state = await deps.store.domains.sendingState(accountId, domain.name);
+      return runPreflight({
+        domain: domain.name,
+        keys: await deps.store.domains.signingKeys(accountId, domain.name),
+        returnPath: state.returnPath,
+        verp: deps.verp,
+        ip,
+        helo: deps.identity.hostname,
+        dnsServers: deps.dnsServers ?? [],
+      });
+    },
+
     /** Looks every record up live; a seen key starts signing when its algorithm has no signing key yet. */
     async verify(accountId: string, id: string, now = Date.now()) {
       const domain = await ownedDomain(accountId, id);
@@ -184,9 +213,11 @@ export function createDomainService(deps: DomainServiceDeps) {
 export type DomainService = ReturnType<typeof createDomainService>;
 
 /** The service as the relay and the CLI configure it (resolvers, return path, sender identity). */
-export function domainServiceFromConfig(store: Store, config: Pick<RelayConfig, 'dnsServers' | 'returnPathSubdomain' | 'inboundHost' | 'hostname' | 'sendingIps' | 'spfInclude' | 'dkimRetireGrace'>, resolver?: DnsResolver): DomainService {
+export function domainServiceFromConfig(store: Store, config: Pick<RelayConfig, 'dnsServers' | 'returnPathSubdomain' | 'inboundHost' | 'hostname' | 'sendingIps' | 'spfInclude' | 'dkimRetireGrace'>, resolver?: DnsResolver, verp?: Verp): DomainService {
   return createDomainService({
     store,
+    ...(verp ? { verp } : {}),
+    dnsServers: config.dnsServers,
     retireGraceMs: config.dkimRetireGrace,
     resolver: resolver ?? createDnsResolver(config.dnsServers),
     defaultReturnPath: config.returnPathSubdomain,

@@ -57,3 +57,17 @@ export function verifyWithDkimpy(message: Buffer, zone: Record<string, string>):
     child.stdin!.end(message);
   });
 }
+
+const SPF_SCRIPT = fileURLToPath(new URL('../domains/verify_spf.py', import.meta.url));
+
+/** pyspf (Debian python3-spf) checks MAIL FROM `sender` from `ip` against the test DNS server at `dns` (`host:port`). */
+export function verifyWithPyspf(ip: string, sender: string, helo: string, dns: string): Promise<{ result: string; explanation: string }> {
+  const [host, port] = dns.split(':');
+  return new Promise((resolve, reject) => {
+    execFile(PYTHON, [SPF_SCRIPT, ip, sender, helo, host!, port!], (err, stdout, stderr) => {
+      if (err) return reject(new Error(`verify_spf.py failed: ${stderr || err.message}`));
+      const [result, explanation] = JSON.parse(stdout) as [string, string];
+      resolve({ result, explanation });
+    });
+  });
+}

@@ -4,7 +4,7 @@ import { startTestRelay, provisionAccount, api, ADMIN_TOKEN, type TestRelay, typ
 import { SmtpTestClient } from '../helpers/smtp-client.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
-import { verifyWithDkimpy } from '../dkim/helpers.ts';
+import { verifyWithDkimpy, verifyWithPyspf } from '../dkim/helpers.ts';
 import { splitTxtValue } from '../../src/dkim/keys.ts';
 
 interface RecordView { purpose: string; name: string; type: string; value: string; priority?: number; required: boolean; status: string; found: string[]; message: string; selector?: string; algorithm?: string }
@@ -147,12 +147,37 @@ describe('domains: records, live verification, signing after verification', () =
     assert.match(received!.raw.toString(), /^DKIM-Signature: [^]*?\sd=shop\.test;/m);
     // The envelope sender is a VERP address on the verified return path: bounces name the message.
     assert.match(received!.mailFrom, new RegExp(`^b-${sent.body.id.slice(4)}-[0-9a-f]{12}@bounces\\.shop\\.test$`));
+    // pyspf, an independent SPF implementation: the relay's sending IP passes for that envelope
+    // sender, any other address fails; bounces.shop.test aligns with From shop.test (relaxed).
+    assert.equal((await verifyWithPyspf('192.0.2.10', received!.mailFrom, 'relay.test', dns.address)).result, 'pass');
+    assert.equal((await verifyWithPyspf('2001:db8::10', received!.mailFrom, 'relay.test', dns.address)).result, 'pass');
+    assert.equal((await verifyWithPyspf('203.0.113.9', received!.mailFrom, 'relay.test', dns.address)).result, 'fail');
 
     // A domain that was never verified keeps the client's envelope sender.
     const plain = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { from: { email: 'news@provisioned.test' }, to: [{ email: 'buyer@customer.test' }], subject: 'Unverified', text: 'x' } });
     assert.equal(plain.status, 202);
     const [unverified] = (await sink.waitFor(before + 2, 10_000)).slice(before + 1);
     assert.equal(unverified!.mailFrom, 'news@provisioned.test');
+  });
+
+  test('preflight: a receiver (mailauth) would pass SPF, both DKIM signatures and DMARC for the verified domain, and not for an unpublished one', async () => {
+    const preflight = await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/preflight`, { token: shop.token });
+    assert.equal(preflight.status, 200);
+    assert.equal(preflight.body.ip, '192.0.2.10');
+    assert.match(preflight.body.envelope_from, /^b-preflight[0-9a-z]+-[0-9a-f]{12}@bounces\.shop\.test$/);
+    assert.deepEqual([preflight.body.spf.result, preflight.body.spf.domain], ['pass', 'bounces.shop.test']);
+    assert.deepEqual(preflight.body.dkim.map((d: { algorithm: string; result: string; aligned: boolean; domain: string }) => [d.algorithm, d.result, d.aligned, d.domain]).sort(), [
+      ['ed25519-sha256', 'pass', true, 'shop.test'],
+      ['rsa-sha256', 'pass', true, 'shop.test'],
+    ]);
+    assert.deepEqual([preflight.body.dmarc.result, preflight.body.dmarc.policy, preflight.body.would_pass_dmarc], ['pass', 'none', true]);
+
+    const provisioned = (await api(relay.baseUrl, 'GET', '/v1/domains', { token: shop.token })).body.data.find((d: { name: string }) => d.name === 'provisioned.test');
+    const unpublished = await api(relay.baseUrl, 'POST', `/v1/domains/${provisioned.id}/preflight`, { token: shop.token });
+    assert.equal(unpublished.status, 200);
+    assert.equal(unpublished.body.would_pass_dmarc, false);
+    assert.notEqual(unpublished.body.dkim[0].result, 'pass', 'no key record published for provisioned.test');
+    assert.equal((await api(relay.baseUrl, 'POST', `/v1/domains/${domainId}/preflight`, { token: other.token })).status, 404);
   });
 
   test('key rotation: a new key is published beside the old one, then switched to, with every message verifying throughout', async () => {

@@ -37,6 +37,10 @@ export function domainsRouter(domains: DomainService): Router {
     res.status(204).end();
   }));
 
+  router.post('/v1/domains/:domainId/preflight', route(async (req, res) => {
+    res.json(await domains.preflight(accountOf(res.locals), String(req.params.domainId)));
+  }));
+
   router.post('/v1/domains/:domainId/verify', route(async (req, res) => {
     res.json(await domains.verify(accountOf(res.locals), String(req.params.domainId)));
   }));
