@@ -296,6 +296,22 @@ describe('domains: records, live verification, signing after verification', () =
     assert.equal(sandboxed.body.sandbox, true, 'a sandbox account hears it in every answer');
   });
 
+  test('the admin API serves the same domain routes for any account, and only for accounts that exist', async () => {
+    const admin = { token: ADMIN_TOKEN };
+    const viaAdmin = await api(relay.baseUrl, 'GET', `/admin/accounts/${shop.accountId}/domains/${domainId}`, admin);
+    assert.equal(viaAdmin.status, 200);
+    assert.deepEqual(viaAdmin.body, (await api(relay.baseUrl, 'GET', `/v1/domains/${domainId}`, { token: shop.token })).body);
+    assert.equal((await api(relay.baseUrl, 'GET', `/admin/accounts/${other.accountId}/domains/${domainId}`, admin)).status, 404);
+    const missing = await api(relay.baseUrl, 'GET', `/admin/accounts/acc_nope/domains`, admin);
+    assert.deepEqual([missing.status, missing.body.error.message], [404, 'No such account']);
+    const key = await api(relay.baseUrl, 'POST', `/admin/accounts/${shop.accountId}/domains/${domainId}/dkim-keys`, { ...admin, body: { algorithm: 'ed25519' } });
+    assert.equal(key.status, 201);
+    const added = key.body.dkim_keys.find((k: { state: string; algorithm: string }) => k.state === 'pending' && k.algorithm === 'ed25519');
+    assert.ok(added);
+    assert.equal((await api(relay.baseUrl, 'DELETE', `/admin/accounts/${shop.accountId}/domains/${domainId}/dkim-keys/${added.selector}`, admin)).status, 200);
+    assert.equal((await api(relay.baseUrl, 'GET', `/admin/accounts/${shop.accountId}/domains/${domainId}`, { token: shop.token })).status, 401, 'an account token is not an admin token');
+  });
+
   test('the list shows the account its own domains only', async () => {
     const mine = await api(relay.baseUrl, 'GET', '/v1/domains', { token: shop.token });
     assert.deepEqual(mine.body.data.map((d: { name: string }) => d.name).sort(), ['provisioned.test', 'shop.test']);

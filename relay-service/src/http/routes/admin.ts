@@ -10,7 +10,7 @@ import { dkimDnsRecord, generateDkimKeyPair, importDkimPrivateKey } from '../../
 import { route } from '../async-route.ts';
 import { sendError } from '../errors.ts';
 import type { DomainService } from '../../domains/service.ts';
-import { parseCreateDomainBody } from './domains.ts';
+import { domainsRouter } from './domains.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
@@ -121,25 +121,9 @@ export function adminRouter(store: Store, domains: DomainService): Router {
     res.status(204).end();
   }));
 
-  router.post('/admin/accounts/:accountId/domains', route(async (req, res) => {
-    const a = await account(req);
-    const created = await domains.create(a.id, parseCreateDomainBody(req.body));
-    res.status(created.created ? 201 : 200).json(created.domain);
-  }));
-
-  router.get('/admin/accounts/:accountId/domains', route(async (req, res) => {
-    const a = await account(req);
-    res.json({ data: await domains.list(a.id) });
-  }));
-
-  router.get('/admin/accounts/:accountId/domains/:domainId', route(async (req, res) => {
-    const a = await account(req);
-    res.json(await domains.get(a.id, String(req.params.domainId)));
-  }));
-
-  router.post('/admin/accounts/:accountId/domains/:domainId/verify', route(async (req, res) => {
-    const a = await account(req);
-    res.json(await domains.verify(a.id, String(req.params.domainId)));
+  router.use(domainsRouter(domains, {
+    base: '/admin/accounts/:accountId/domains',
+    accountOf: async (req) => (await account(req)).id,
   }));
 
   /** Imports (or generates) a key and makes it sign at once: for operators who publish the record themselves. */
