@@ -300,12 +300,12 @@ async function relayScenario(scenario) {
       const pg = requireRelay('pg');
       const client = new pg.Client({ connectionString: dbUrl });
       await client.connect();
-      queueLeft = async () => Number((await client.query("SELECT count(*) AS n FROM recipients WHERE status NOT IN ('delivered','bounced','failed')")).rows[0].n);
+      queueLeft = async () => Number((await client.query("SELECT count(*) AS n FROM recipients WHERE status IN ('queued','deferred','sending')")).rows[0].n);
       queueLeft.close = () => client.end();
     } else {
       const Database = requireRelay('better-sqlite3');
       const db = new Database(path.join(dataDir, 'relay.db'), { readonly: true, fileMustExist: true });
-      const stmt = db.prepare("SELECT count(*) AS n FROM recipients WHERE status NOT IN ('delivered','bounced','failed')");
+      const stmt = db.prepare("SELECT count(*) AS n FROM recipients WHERE status IN ('queued','deferred','sending')");
       queueLeft = async () => stmt.get().n;
       queueLeft.close = () => db.close();
     }

@@ -150,7 +150,12 @@ export function isRawSendEmailRequest(req: SendEmailRequest): req is SendRawEmai
   return 'raw' in req;
 }
 
-export const AcceptedRecipient = z.object({ id: z.string(), email: z.string() });
+export const AcceptedRecipient = z.object({
+  id: z.string(),
+  email: z.string(),
+  /** Present when the account's suppression list stopped this recipient: recorded, never delivered. */
+  suppressed: z.enum(['hard_bounce', 'complaint', 'unsubscribe', 'manual']).optional(),
+});
 
 /** The 202 answer: the message is committed to the queue, one queue row per recipient. */
 export const SendEmailResponse = z.object({

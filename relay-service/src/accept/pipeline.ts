@@ -110,8 +110,10 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     // bounces come back to the relay and SPF aligns with From (relaxed). A null sender stays null.
     const returnPath = deps.verp && input.mailFrom !== '' ? state.returnPath : null;
     const id = returnPath ? newId('msg', now()) : undefined;
+    const suppressed = await deps.store.suppressions.suppressedAmong(input.accountId, recipients);
     const message = {
       ...(id ? { id, envelopeFrom: deps.verp!.address(id, returnPath!) } : {}),
+      ...(suppressed.size > 0 ? { suppressed } : {}),
       fromDomain,
       accountId: input.accountId,
       source: input.source,

@@ -9,6 +9,7 @@ import { emailsRouter } from './routes/emails.ts';
 import { messagesRouter } from './routes/messages.ts';
 import { adminRouter } from './routes/admin.ts';
 import { domainsRouter } from './routes/domains.ts';
+import { suppressionsRouter } from './routes/suppressions.ts';
 import type { DomainService } from '../domains/service.ts';
 
 export interface HttpAppDeps {
@@ -34,6 +35,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use(emailsRouter({ accept: deps.accept, hostname: deps.hostname, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}) }));
   app.use(messagesRouter(deps.store));
   app.use(domainsRouter(deps.domains));
+  app.use(suppressionsRouter(deps.store));
   app.use('/admin', requireAdminToken(deps.verifyAdminToken), express.json({ limit: '100kb' }));
   app.use(adminRouter(deps.store, deps.domains));
   app.use((_req, res) => sendError(res, 'not_found', 'No such endpoint'));

@@ -7,6 +7,7 @@ import { DomainRepository } from './domains.ts';
 import { MessageRepository } from './messages.ts';
 import { QueueRepository } from './queue.ts';
 import { TrustedNetworkRepository } from './trusted-networks.ts';
+import { SuppressionRepository } from './suppressions.ts';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
 import { createHotWrites, type HotWrites } from './hot-writes/index.ts';
 
@@ -20,6 +21,7 @@ export interface Store {
   messages: MessageRepository;
   queue: QueueRepository;
   trustedNetworks: TrustedNetworkRepository;
+  suppressions: SuppressionRepository;
   /** Group commit for writes that must share transactions and the WAL fsync. */
   writes: WriteBatcher;
   /** The per-message writes (accept, claim, attempt), on the group commit. */
@@ -40,5 +42,6 @@ export function createStore(db: Database, keyring: Keyring): Store {
     messages: new MessageRepository(db.knex),
     queue: new QueueRepository(db.knex, db.dialect, hotWrites),
     trustedNetworks: new TrustedNetworkRepository(db.knex),
+    suppressions: new SuppressionRepository(db.knex),
   };
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { acceptedMessageRows } from './hot-writes/rows.ts';
 import { readRow } from './sqlite-connection.ts';
 
-export type RecipientStatus = 'queued' | 'deferred' | 'sending' | 'delivered' | 'bounced' | 'failed';
+export type RecipientStatus = 'queued' | 'deferred' | 'sending' | 'delivered' | 'bounced' | 'failed' | 'suppressed';
 
 export interface NewMessage {
   /** Set when the caller needed the id beforehand (a VERP envelope sender names it). */
@@ -21,11 +21,14 @@ export interface NewMessage {
   tags: string[];
   metadata: Record<string, string>;
   recipients: string[];
+  /** Recipients on the account's suppression list, with the reason: recorded, never delivered. */
+  suppressed?: Map<string, string>;
 }
 
 export interface InsertedMessage {
   messageId: string;
-  recipients: { id: string; email: string }[];
+  /** `suppressed` (the reason) only on recipients the account's suppression list stopped. */
+  recipients: { id: string; email: string; suppressed?: string }[];
 }
 
 export interface MessageRow {

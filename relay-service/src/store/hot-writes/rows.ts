@@ -12,7 +12,10 @@ export function domainOf(address: string): string {
 
 export function acceptedMessageRows(input: NewMessage, now: number) {
   const messageId = input.id ?? newId('msg', now);
-  const recipients = input.recipients.map((email) => ({ id: newId('rcpt', now), email }));
+  const recipients = input.recipients.map((email) => {
+    const reason = input.suppressed?.get(email);
+    return reason ? { id: newId('rcpt', now), email, suppressed: reason } : { id: newId('rcpt', now), email };
+  });
   const inserted: InsertedMessage = { messageId, recipients };
   const message = {
     id: messageId,
@@ -36,21 +39,22 @@ export function acceptedMessageRows(input: NewMessage, now: number) {
     account_id: input.accountId,
     email: r.email,
     domain: domainOf(r.email),
-    status: 'queued',
+    status: r.suppressed ? 'suppressed' : 'queued',
     attempts: 0,
     next_attempt_at: now,
     created_at: now,
     updated_at: now,
   }));
   const queuedData = JSON.stringify({ source: input.source });
+  // A suppressed recipient's only event says why it was not sent.
   const events = recipients.map((r) => ({
     id: newId('evt', now),
     account_id: input.accountId,
     message_id: messageId,
     recipient_id: r.id,
     recipient: r.email,
-    type: 'queued',
-    data: queuedData,
+    type: r.suppressed ? 'suppressed' : 'queued',
+    data: r.suppressed ? JSON.stringify({ source: input.source, reason: r.suppressed }) : queuedData,
     created_at: now,
   }));
   return { inserted, message, recipients: recipientRows, events };

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as core from './20261129_001_core.ts';
 import * as trustedNetworks from './20261129_002_trusted_networks.ts';
 import * as domainAuthentication from './20261129_003_domain_authentication.ts';
+import * as suppressions from './20261129_004_suppressions.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129_001_core': core,
   '20261129_002_trusted_networks': trustedNetworks,
   '20261129_003_domain_authentication': domainAuthentication,
+  '20261129_004_suppressions': suppressions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
