@@ -54,6 +54,35 @@ export class SuppressionRepository {
     return { created: true, suppression };
   }
 
+  /** Adds many at once, all in one transaction; existing patterns are left as they are. */
+  async addMany(accountId: string, entries: { pattern: string; reason: SuppressionReason; note: string | null }[], now = Date.now()): Promise<{ imported: number; skipped: number }> {
+    const result = await this.knex.transaction(async (trx) => {
+      let imported = 0;
+      const seen = new Set<string>();
+      for (const entry of entries) {
+        if (seen.has(entry.pattern)) continue;
+        seen.add(entry.pattern);
+        if (await trx('suppressions').where({ account_id: accountId, pattern: entry.pattern }).first('id')) continue;
+        await trx('suppressions').insert({ id: newId('sup', now), account_id: accountId, pattern: entry.pattern, reason: entry.reason, note: entry.note, created_at: now });
+        imported++;
+      }
+      return { imported, skipped: entries.length - imported };
+    });
+    this.present.clear();
+    return result;
+  }
+
+  /** Every suppression of the account, oldest first, a page at a time (for export). */
+  async *all(accountId: string, pageSize = 1000): AsyncGenerator<Suppression> {
+    let after = '';
+    for (;;) {
+      const page: Suppression[] = await this.knex('suppressions').where({ account_id: accountId }).andWhere('id', '>', after).orderBy('id').limit(pageSize);
+      yield* page;
+      if (page.length < pageSize) return;
+      after = page.at(-1)!.id;
+    }
+  }
+
   async remove(accountId: string, id: string): Promise<boolean> {
     const removed = await this.knex('suppressions').where({ account_id: accountId, id }).delete();
     this.present.clear();

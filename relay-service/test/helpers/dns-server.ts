@@ -88,20 +88,34 @@ export async function startDnsServer(initial: Zone = {}): Promise<TestDnsServer>
     void send(response);
   };
 
-  const udp = dns2.createUDPServer(handle);
-  await udp.listen(0, '127.0.0.1');
-  const port = udp.address().port;
-  // c-ares retries over TCP on truncation, so TCP shares the UDP port.
-
-  const tcp = dns2.createTCPServer(handle);
+  // c-ares retries over TCP on truncation, so TCP must share the UDP port. The OS picks a
+  // free UDP port, which may be taken for TCP: then both are released and another is tried
+  // (a failed attempt must not leave the UDP socket open, or the test process never exits).
   const sockets = new Set<Socket>();
+  let udp: ReturnType<typeof dns2.createUDPServer> | undefined;
+  let tcp: ReturnType<typeof dns2.createTCPServer> | undefined;
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    const u = dns2.createUDPServer(handle);
+    await u.listen(0, '127.0.0.1');
+    port = u.address().port;
+    const t = dns2.createTCPServer(handle);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        t.once('error', reject);
+        t.listen(port, '127.0.0.1', () => resolve());
+      });
+      udp = u;
+      tcp = t;
+      break;
+    } catch (err) {
+      await new Promise<void>((resolve) => u.close(() => resolve()));
+      if (attempt >= 20) throw err;
+    }
+  }
   tcp.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(port, '127.0.0.1', () => resolve());
   });
 
   return {
@@ -116,8 +130,8 @@ export async function startDnsServer(initial: Zone = {}): Promise<TestDnsServer>
     async close() {
       for (const socket of sockets) socket.destroy();
       await Promise.all([
-        new Promise<void>((resolve) => udp.close(() => resolve())),
-        new Promise<void>((resolve) => tcp.close(() => resolve())),
+        new Promise<void>((resolve) => udp!.close(() => resolve())),
+        new Promise<void>((resolve) => tcp!.close(() => resolve())),
       ]);
     },
   };

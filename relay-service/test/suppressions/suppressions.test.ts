@@ -92,4 +92,29 @@ describe('suppressions', () => {
     assert.equal(sent.body.recipients[0].suppressed, undefined, 'removal applies to the next message at once');
     await sink.waitFor(before + 1, 10_000);
   });
+
+  test('CSV import is all or nothing with the bad line named; export round-trips and defuses formulas', async () => {
+    const csv = (body: string) => fetch(`${relay.baseUrl}/v1/suppressions/import`, { method: 'POST', headers: { authorization: `Bearer ${other.token}`, 'content-type': 'text/csv' }, body });
+    const bad = await csv('email,reason,note\r\nfine@import.test,complaint,\r\nnot-an-address,manual,\r\n');
+    assert.equal(bad.status, 400);
+    assert.deepEqual((await bad.json()).error, { code: 'validation_failed', message: 'line 3: "not-an-address" is not an email address or a *@domain pattern', field: 'body' });
+    assert.deepEqual((await api(relay.baseUrl, 'GET', '/v1/suppressions', { token: other.token })).body.data, [], 'nothing of the refused file was written');
+    const unclosed = await csv('a@import.test,"manual\n');
+    assert.deepEqual((await unclosed.json()).error.message, 'line 2: a quoted field is not closed');
+
+    const good = await csv('email,reason,note\r\nfine@import.test,complaint,"said ""stop"", twice"\r\n*@Import.test,,\nfine@import.test,manual,dup\n=cmd@import.test,manual,"=HYPERLINK(""x"")"\n');
+    const goodBody = await good.json();
+    assert.equal(good.status, 200, JSON.stringify(goodBody));
+    assert.deepEqual(goodBody, { imported: 3, skipped: 1 });
+
+    const exported = await fetch(`${relay.baseUrl}/v1/suppressions/export.csv`, { headers: { authorization: `Bearer ${other.token}` } });
+    assert.match(exported.headers.get('content-type') ?? '', /^text\/csv/);
+    const lines = (await exported.text()).trimEnd().split('\r\n');
+    assert.equal(lines[0], 'email,reason,note,created_at');
+    const byEmail = Object.fromEntries(lines.slice(1).map((l) => [l.split(',')[0], l]));
+    assert.match(byEmail['fine@import.test']!, /^fine@import\.test,complaint,"said ""stop"", twice",\d{4}-/);
+    assert.match(byEmail['*@import.test']!, /^\*@import\.test,manual,,/);
+    assert.match(byEmail["'=cmd@import.test"]!, /^'=cmd@import\.test,manual,"'=HYPERLINK\(""x""\)",/, 'cells a spreadsheet would run are defused');
+    assert.equal(lines.length, 4, 'only this account\'s entries');
+  });
 });
