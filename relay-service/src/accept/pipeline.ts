@@ -72,6 +72,16 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     return fromDomain;
   }
 
+  /** From at a verified domain, unless the account is a sandbox (development); checked before any signing. */
+  async function checkSendingPolicy(accountId: string, fromDomain: string) {
+    const state = await deps.store.domains.sendingState(accountId, fromDomain);
+    const sandbox = await deps.store.accounts.isSandbox(accountId);
+    if (!state.verified && !sandbox) {
+      throw new RelayError('sender_domain_not_verified', `The From domain ${fromDomain} is not verified yet: publish its DNS records and verify it (POST /v1/domains/:id/verify), or use a sandbox account for development`, 'from');
+    }
+    return { state, sandbox };
+  }
+
   /** Adds Message-ID and Date when the client left them out (RFC 6409 §8 allows this). */
   function completeHeaders(raw: Buffer, fields: HeaderField[]): { raw: Buffer; messageIdHeader: string } {
     const added: string[] = [];
@@ -91,6 +101,7 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     const fromHeader = headerValue(fields, 'From');
     if (!fromHeader) throw new RelayError('invalid_message', 'The message has no From header', 'from');
     const fromDomain = await checkSenderDomains(input, fields, fromHeader);
+    const { state, sandbox } = await checkSendingPolicy(input.accountId, fromDomain);
     const completed = completeHeaders(input.raw, fields);
     const keys = await deps.store.domains.signingKeys(input.accountId, fromDomain);
     const signed = keys.length > 0 ? await deps.sign(completed.raw, keys) : completed.raw;
@@ -100,12 +111,6 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
       return at === -1 ? r : r.slice(0, at + 1) + domainOfAddress(r);
     });
 
-    // Sending policy: From at a verified domain, unless the account is a sandbox (development).
-    const state = await deps.store.domains.sendingState(input.accountId, fromDomain);
-    const sandbox = await deps.store.accounts.isSandbox(input.accountId);
-    if (!state.verified && !sandbox) {
-      throw new RelayError('sender_domain_not_verified', `The From domain ${fromDomain} is not verified yet: publish its DNS records and verify it (POST /v1/domains/:id/verify), or use a sandbox account for development`, 'from');
-    }
     // A verified domain's mail goes out with a VERP envelope sender on its return path, so
     // bounces come back to the relay and SPF aligns with From (relaxed). A null sender stays null.
     const returnPath = deps.verp && input.mailFrom !== '' ? state.returnPath : null;

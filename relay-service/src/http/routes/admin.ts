@@ -12,7 +12,7 @@ import { sendError } from '../errors.ts';
 import type { DomainService } from '../../domains/service.ts';
 import { domainsRouter } from './domains.ts';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+import { isoTime as iso } from '../../iso-time.ts';
 
 function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
   const parsed = schema.safeParse(req.body ?? {});

@@ -4,7 +4,7 @@ import type { AttemptRow, EventRow, MessageRow, RecipientRow } from '../../store
 import { sendError } from '../errors.ts';
 import { route } from '../async-route.ts';
 
-const iso = (ms: number | null) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
+import { isoTime as iso } from '../../iso-time.ts';
 const parseJson = (text: string | null, fallback: unknown) => (text ? JSON.parse(text) : fallback);
 
 function summary(m: MessageRow, recipients: RecipientRow[]) {

@@ -5,7 +5,7 @@ import type { Store } from '../../store/index.ts';
 import { normalizePattern, SUPPRESSION_REASONS, type Suppression, type SuppressionReason } from '../../store/suppressions.ts';
 import { route } from '../async-route.ts';
 
-const iso = (ms: number) => new Date(Number(ms)).toISOString();
+import { isoTime as iso } from '../../iso-time.ts';
 const view = (s: Suppression) => ({ id: s.id, pattern: s.pattern, reason: s.reason, note: s.note, created_at: iso(s.created_at) });
 
 /**
