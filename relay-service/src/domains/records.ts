@@ -70,7 +70,7 @@ export function returnPathHost(domain: string, label: string): string {
  * the root usually has senders of its own (see verify.ts, which proposes a merge instead
  * when a record already exists).
  */
-export function domainRecords(domain: string, returnPathLabel: string, keys: DomainKeys[], identity: SenderIdentity): DomainRecord[] {
+export function domainRecords(domain: string, returnPathLabel: string, keys: DomainKeys[], identity: SenderIdentity, dmarcRua: string | null = null): DomainRecord[] {
   const mechanisms = relayMechanisms(identity).join(' ');
   const rpHost = returnPathHost(domain, returnPathLabel);
   const records: DomainRecord[] = keys.map((key) => ({
@@ -85,7 +85,8 @@ export function domainRecords(domain: string, returnPathLabel: string, keys: Dom
     { purpose: 'return_path_mx', name: rpHost, type: 'MX', value: identity.inboundHost, priority: 10, required: true },
     { purpose: 'return_path_spf', name: rpHost, type: 'TXT', value: `v=spf1 ${mechanisms} -all`, required: true },
     { purpose: 'spf', name: domain, type: 'TXT', value: `v=spf1 ${mechanisms} ~all`, required: false },
-    { purpose: 'dmarc', name: `_dmarc.${domain}`, type: 'TXT', value: 'v=DMARC1; p=none', required: false },
+    // p=none first: reports without consequences until the owner trusts every sender.
+    { purpose: 'dmarc', name: `_dmarc.${domain}`, type: 'TXT', value: dmarcRua ? `v=DMARC1; p=none; rua=mailto:${dmarcRua}` : 'v=DMARC1; p=none', required: false },
   );
   return records;
 }

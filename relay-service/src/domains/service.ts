@@ -5,12 +5,13 @@ import { defaultSelector, generateDkimKeyPair, type DkimAlgorithm } from '../dki
 import type { Store } from '../store/index.ts';
 import type { Domain, DkimKeyRecord } from '../store/domains.ts';
 import { normalizeDomainName } from './names.ts';
+import { normalizePattern } from '../store/suppressions.ts';
 import { domainRecords, returnPathHost, type SenderIdentity } from './records.ts';
 import { checkDomain, type DomainCheck } from './verify.ts';
 import { runPreflight } from './preflight.ts';
 import type { Verp } from './verp.ts';
 
-const iso = (ms: number | null) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
+import { isoTime as iso } from '../iso-time.ts';
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 // Both selectors from the start: receivers that know Ed25519 (RFC 8463) check it, the rest
 // fall back to RSA, and dual signing is in place before anyone needs it.
@@ -64,7 +65,7 @@ export function createDomainService(deps: DomainServiceDeps) {
     // The records as they stand now (keys may have changed since), each with its result from
     // the last check when that check covered it.
     const checked = new Map((check?.records ?? []).map((r) => [`${r.purpose} ${r.name} ${r.selector ?? ''}`, r]));
-    const records = domainRecords(domain.name, label(domain), keys, deps.identity).map((r) => {
+    const records = domainRecords(domain.name, label(domain), keys, deps.identity, domain.dmarc_rua).map((r) => {
       const last = checked.get(`${r.purpose} ${r.name} ${r.selector ?? ''}`);
       return last ? { ...last, required: r.required } : { ...r, status: 'unchecked' as const, found: [], message: 'Not checked yet' };
     });
@@ -102,14 +103,22 @@ export function createDomainService(deps: DomainServiceDeps) {
     describe,
 
     /** Adds a domain (IDN accepted) with pending RSA and Ed25519 keys; another account's domain is refused like any unavailable name. */
-    async create(accountId: string, input: { domain: string; returnPath?: string | undefined }, now = Date.now()) {
+    async create(accountId: string, input: { domain: string; returnPath?: string | undefined; dmarcReportAddress?: string | undefined }, now = Date.now()) {
       const name = normalizeDomainName(input.domain);
       if (!name.ok) throw new RelayError('validation_failed', name.message, 'domain');
       const returnPath = input.returnPath?.trim().toLowerCase();
       if (returnPath !== undefined && !DNS_LABEL.test(returnPath)) {
         throw new RelayError('validation_failed', 'return_path must be a single DNS label such as "bounces"', 'return_path');
       }
-      const result = await deps.store.domains.add(accountId, name.value, now, { returnPath: returnPath ?? deps.defaultReturnPath });
+      let dmarcRua: string | null = null;
+      if (input.dmarcReportAddress !== undefined) {
+        const address = normalizePattern(input.dmarcReportAddress);
+        if (!address.ok || address.pattern.startsWith('*@')) {
+          throw new RelayError('validation_failed', 'dmarc_report_address must be an email address', 'dmarc_report_address');
+        }
+        dmarcRua = address.pattern;
+      }
+      const result = await deps.store.domains.add(accountId, name.value, now, { returnPath: returnPath ?? deps.defaultReturnPath, dmarcRua });
       // The same answer whoever owns it: no information about other accounts leaks.
       if (!result.ok) throw new RelayError('conflict', 'This domain cannot be added to this account', 'domain');
       if (result.created) {
@@ -203,7 +212,7 @@ export function createDomainService(deps: DomainServiceDeps) {
     async verify(accountId: string, id: string, now = Date.now()) {
       const domain = await ownedDomain(accountId, id);
       const keys = await deps.store.domains.listDkimKeys(domain.id);
-      const check = await checkDomain(domain.name, label(domain), keys, deps.identity, deps.resolver);
+      const check = await checkDomain(domain.name, label(domain), keys, deps.identity, deps.resolver, domain.dmarc_rua);
       await deps.store.domains.recordCheck(domain.id, { verified: check.verified, result: check, verifiedKeyIds: check.verifiedKeyIds }, now);
       return describe((await deps.store.domains.getForAccount(accountId, id))!);
     },

@@ -113,8 +113,8 @@ async function checkDmarc(record: DomainRecord, resolver: DnsResolver): Promise<
 }
 
 /** Checks every record of a domain live, through the relay's configured resolvers. */
-export async function checkDomain(domain: string, returnPathLabel: string, keys: DomainKeys[], identity: SenderIdentity, resolver: DnsResolver): Promise<DomainCheck> {
-  const records = domainRecords(domain, returnPathLabel, keys, identity);
+export async function checkDomain(domain: string, returnPathLabel: string, keys: DomainKeys[], identity: SenderIdentity, resolver: DnsResolver, dmarcRua: string | null = null): Promise<DomainCheck> {
+  const records = domainRecords(domain, returnPathLabel, keys, identity, dmarcRua);
   const checks = await Promise.all(records.map((record) => {
     switch (record.purpose) {
       case 'dkim': return checkDkim(record, resolver);

@@ -9,6 +9,8 @@ export interface Domain {
   name: string;
   /** Label of the return-path subdomain (`rp` → `rp.<name>`); null for domains added before it existed. */
   return_path: string | null;
+  /** Address for DMARC aggregate reports in the suggested record, if the owner gave one. */
+  dmarc_rua: string | null;
   /** Last time a live check found DKIM and the return path correct. */
   verified_at: number | null;
   last_checked_at: number | null;
@@ -72,11 +74,11 @@ export class DomainRepository {
    * Adds a domain to an account. A domain owned by another account is refused with the
    * same answer whoever owns it, so the reply leaks nothing about other tenants.
    */
-  async add(accountId: string, name: string, now = Date.now(), options: { returnPath?: string } = {}): Promise<AddDomainResult> {
+  async add(accountId: string, name: string, now = Date.now(), options: { returnPath?: string; dmarcRua?: string | null } = {}): Promise<AddDomainResult> {
     const existing: Domain | undefined = await this.knex('domains').where({ name }).first();
     if (existing) return existing.account_id === accountId ? { ok: true, domain: existing, created: false } : { ok: false, reason: 'taken' };
     const domain: Domain = {
-      id: newId('dom', now), account_id: accountId, name, return_path: options.returnPath ?? null,
+      id: newId('dom', now), account_id: accountId, name, return_path: options.returnPath ?? null, dmarc_rua: options.dmarcRua ?? null,
       verified_at: null, last_checked_at: null, check_result: null, created_at: now,
     };
     try {
@@ -124,7 +126,7 @@ export class DomainRepository {
     return state;
   }
 
-  /** Stores a key that does not sign until its DNS record has been seen (see activateVerifiedKeys). */
+  /** Stores a key that does not sign until its DNS record has been seen (see recordCheck). */
   async addPendingDkimKey(domainId: string, key: { selector: string; algorithm: 'rsa' | 'ed25519'; privateKeyPem: string; publicKey: string }, now = Date.now()): Promise<void> {
     await this.knex('dkim_keys').insert({
       id: newId('dkim', now), domain_id: domainId, selector: key.selector, algorithm: key.algorithm,

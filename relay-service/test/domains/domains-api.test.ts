@@ -67,6 +67,15 @@ describe('domains: records, live verification, signing after verification', () =
     assert.deepEqual(byPurpose(records, 'dmarc').map((r) => [r.name, r.value, r.required]), [['_dmarc.shop.test', 'v=DMARC1; p=none', false]]);
   });
 
+  test('the DMARC suggestion names the reporting address when the owner gives one', async () => {
+    const created = await api(relay.baseUrl, 'POST', '/v1/domains', { token: other.token, body: { domain: 'reports.test', dmarc_report_address: 'DMARC@Reports.test' } });
+    assert.equal(created.status, 201);
+    assert.deepEqual(byPurpose(created.body.records, 'dmarc').map((r) => r.value), ['v=DMARC1; p=none; rua=mailto:dmarc@reports.test']);
+    const bad = await api(relay.baseUrl, 'POST', '/v1/domains', { token: other.token, body: { domain: 'reports2.test', dmarc_report_address: '*@reports.test' } });
+    assert.deepEqual(bad.body.error, { code: 'validation_failed', message: 'dmarc_report_address must be an email address', field: 'dmarc_report_address' });
+    assert.equal((await api(relay.baseUrl, 'GET', '/v1/domains', { token: other.token })).body.data.some((d: { name: string }) => d.name === 'reports2.test'), false, 'nothing half-added');
+  });
+
   test('another account can neither add nor see the domain, and learns nothing about who owns it', async () => {
     const taken = await api(relay.baseUrl, 'POST', '/v1/domains', { token: other.token, body: { domain: 'shop.test' } });
     assert.equal(taken.status, 409);
@@ -316,6 +325,6 @@ describe('domains: records, live verification, signing after verification', () =
     const mine = await api(relay.baseUrl, 'GET', '/v1/domains', { token: shop.token });
     assert.deepEqual(mine.body.data.map((d: { name: string }) => d.name).sort(), ['provisioned.test', 'shop.test']);
     const theirs = await api(relay.baseUrl, 'GET', '/v1/domains', { token: other.token });
-    assert.deepEqual(theirs.body.data.map((d: { name: string }) => d.name), ['other.test']);
+    assert.deepEqual(theirs.body.data.map((d: { name: string }) => d.name), ['other.test', 'reports.test']);
   });
 });

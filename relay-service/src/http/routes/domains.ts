@@ -3,11 +3,17 @@ import type { DomainService } from '../../domains/service.ts';
 import { RelayError } from '../../errors.ts';
 import { route } from '../async-route.ts';
 
-function createBody(body: unknown): { domain: string; returnPath?: string } {
+function createBody(body: unknown): { domain: string; returnPath?: string; dmarcReportAddress?: string } {
   const b = (body ?? {}) as Record<string, unknown>;
   if (typeof b.domain !== 'string') throw new RelayError('validation_failed', 'domain is required', 'domain');
-  if (b.return_path !== undefined && typeof b.return_path !== 'string') throw new RelayError('validation_failed', 'return_path must be a string', 'return_path');
-  return { domain: b.domain, ...(typeof b.return_path === 'string' ? { returnPath: b.return_path } : {}) };
+  for (const field of ['return_path', 'dmarc_report_address']) {
+    if (b[field] !== undefined && typeof b[field] !== 'string') throw new RelayError('validation_failed', `${field} must be a string`, field);
+  }
+  return {
+    domain: b.domain,
+    ...(typeof b.return_path === 'string' ? { returnPath: b.return_path } : {}),
+    ...(typeof b.dmarc_report_address === 'string' ? { dmarcReportAddress: b.dmarc_report_address } : {}),
+  };
 }
 
 /** Where the domain routes hang and whose domains they serve. */

@@ -12,6 +12,8 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.schema.alterTable('domains', (t) => {
     t.string('return_path', 63);
+    // Optional address for DMARC aggregate reports, put in the suggested DMARC record.
+    t.string('dmarc_rua', 320);
     t.bigInteger('verified_at');
     t.bigInteger('last_checked_at');
     t.text('check_result');
@@ -49,6 +51,7 @@ export async function down(knex: Knex): Promise<void> {
     t.dropColumn('check_result');
     t.dropColumn('last_checked_at');
     t.dropColumn('verified_at');
+    t.dropColumn('dmarc_rua');
     t.dropColumn('return_path');
   });
 }
