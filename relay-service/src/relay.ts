@@ -22,12 +22,15 @@ import { createSubmissionServer, type SubmissionServer } from './smtp/submission
 import { domainServiceFromConfig } from './domains/service.ts';
 import { createVerp } from './domains/verp.ts';
 import { startDomainRechecker } from './domains/recheck.ts';
+import { createInboundProcessor } from './bounces/inbound.ts';
+import { createDeliveryBounceHandler } from './bounces/delivery-bounce.ts';
+import { createInboundServer, type InboundServer } from './smtp/inbound-server.ts';
 
 export interface RunningRelay {
   logger: Logger;
   store: Store;
   /** The ports actually bound (useful when configured as 0). */
-  ports: { http: number; submission: number | null; smtps: number | null };
+  ports: { http: number; submission: number | null; smtps: number | null; inbound: number | null };
   /** Wakes the delivery worker (new mail was committed). */
   wakeWorker(): void;
   stop(): Promise<void>;
@@ -72,6 +75,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const verp = createVerp(keyring.deriveKey('verp'));
   const accept = createAcceptPipeline({ store, sign: signMessage, verp, hostname: config.hostname, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients, logger });
 
+  const softBounce = { limit: config.softBounceLimit, windowMs: config.softBounceWindow };
   const resolver = createDnsResolver(config.dnsServers);
   const sender = createSender({ helo: config.hostname, mxPort: config.mxPort, maxConnectionsPerHost: config.maxConnectionsPerHost });
   const retryPolicy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, delaysMs: config.retrySchedule, maxAgeMs: config.maxQueueAge };
@@ -80,6 +84,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     messages: store.messages,
     deliver: createDeliverFn({ resolver, sender, routes: parseRoutes(config.routes), mxCache: createMxCache() }),
     nextAttemptAt: (attempts, firstQueuedAt, now) => nextAttemptAt(attempts, firstQueuedAt, now, retryPolicy),
+    onBounced: createDeliveryBounceHandler({ store, softBounce, logger }),
     logger,
   });
   const worker = createDeliveryWorker({
@@ -121,8 +126,8 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     logger,
   };
   const smtpOptions = { hostname: config.hostname, tls: { key: tls.key, cert: tls.cert }, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients };
-  const smtpServers: SubmissionServer[] = [];
-  const ports = { http: (httpServer.address() as AddressInfo).port, submission: null as number | null, smtps: null as number | null };
+  const smtpServers: (SubmissionServer | InboundServer)[] = [];
+  const ports = { http: (httpServer.address() as AddressInfo).port, submission: null as number | null, smtps: null as number | null, inbound: null as number | null };
   try {
     if (config.submissionPort !== null) {
       const server = createSubmissionServer(submissionDeps, { ...smtpOptions, mode: 'starttls' });
@@ -132,6 +137,19 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     if (config.smtpsPort !== null) {
       const server = createSubmissionServer(submissionDeps, { ...smtpOptions, mode: 'implicit-tls' });
       ports.smtps = await bindOrExplain('smtpsPort', config.smtpsPort, () => server.listen(config.smtpsPort!, config.smtpHost));
+      smtpServers.push(server);
+    }
+    if (config.inboundPort !== null) {
+      const inboundHost = (config.inboundHost ?? config.hostname).toLowerCase();
+      const processor = createInboundProcessor({
+        store, verp, softBounce, logger,
+        feedbackAddress: (config.feedbackAddress ?? `fbl@${inboundHost}`).toLowerCase(),
+      });
+      const server = createInboundServer(processor, logger, {
+        hostname: config.hostname, tls: { key: tls.key, cert: tls.cert }, maxMessageSize: config.inboundMaxMessageSize,
+        ratePerMinute: config.inboundRateLimit, maxConnectionsPerIp: config.inboundMaxConnectionsPerIp,
+      });
+      ports.inbound = await bindOrExplain('inboundPort', config.inboundPort, () => server.listen(config.inboundPort!, config.smtpHost));
       smtpServers.push(server);
     }
   } catch (err) {

@@ -12,6 +12,12 @@ export interface RelayConfig {
   submissionPort: number | null;
   smtpsPort: number | null;
   inboundPort: number | null;
+  inboundMaxMessageSize: number;
+  inboundRateLimit: number;
+  inboundMaxConnectionsPerIp: number;
+  feedbackAddress: string | undefined;
+  softBounceLimit: number;
+  softBounceWindow: number;
   hostname: string;
   inboundHost: string | undefined;
   returnPathSubdomain: string;

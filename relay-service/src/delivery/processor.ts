@@ -16,6 +16,8 @@ export interface ProcessorDeps {
   messages: MessageRepository;
   deliver: DeliverFn;
   nextAttemptAt: NextAttemptFn;
+  /** Called after a recipient's bounce is recorded (suppression of hard bounces, soft-bounce count). */
+  onBounced?: (row: RecipientRow, result: SendResult) => Promise<void>;
   logger: Logger;
   now?: () => number;
 }
@@ -75,6 +77,7 @@ export function createProcessor(deps: ProcessorDeps) {
           },
           recorded ? `recipient ${decision.status}` : 'lease lost before recording; another worker owns the row',
         );
+        if (recorded && decision.status === 'bounced') await deps.onBounced?.(row, result);
       }),
     );
   };

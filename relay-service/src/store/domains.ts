@@ -208,6 +208,14 @@ export class DomainRepository {
     return true;
   }
 
+  /** The account whose domain has `host` as its return-path host (`rp.shop.example`), if any. */
+  async returnPathOwner(host: string): Promise<string | undefined> {
+    const dot = host.indexOf('.');
+    if (dot <= 0) return undefined;
+    const row: { account_id: string } | undefined = await this.knex('domains').where({ name: host.slice(dot + 1).toLowerCase(), return_path: host.slice(0, dot).toLowerCase() }).first('account_id');
+    return row?.account_id;
+  }
+
   /** Stores a key (encrypted) and makes it the active one for its algorithm. */
   async setDkimKey(domainId: string, key: { selector: string; algorithm: 'rsa' | 'ed25519'; privateKeyPem: string; publicKey: string }, now = Date.now()): Promise<DkimKeyRecord> {
     this.signingKeyCache.clear();

@@ -8,6 +8,7 @@ import { MessageRepository } from './messages.ts';
 import { QueueRepository } from './queue.ts';
 import { TrustedNetworkRepository } from './trusted-networks.ts';
 import { SuppressionRepository } from './suppressions.ts';
+import { BounceRepository } from './bounces.ts';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
 import { createHotWrites, type HotWrites } from './hot-writes/index.ts';
 
@@ -22,6 +23,7 @@ export interface Store {
   queue: QueueRepository;
   trustedNetworks: TrustedNetworkRepository;
   suppressions: SuppressionRepository;
+  bounces: BounceRepository;
   /** Group commit for writes that must share transactions and the WAL fsync. */
   writes: WriteBatcher;
   /** The per-message writes (accept, claim, attempt), on the group commit. */
@@ -31,6 +33,7 @@ export interface Store {
 export function createStore(db: Database, keyring: Keyring): Store {
   const writes = createWriteBatcher(db.knex, { sync: () => db.sync() });
   const hotWrites = createHotWrites(db.dialect, writes);
+  const suppressions = new SuppressionRepository(db.knex);
   return {
     writes,
     hotWrites,
@@ -42,6 +45,7 @@ export function createStore(db: Database, keyring: Keyring): Store {
     messages: new MessageRepository(db.knex),
     queue: new QueueRepository(db.knex, db.dialect, hotWrites),
     trustedNetworks: new TrustedNetworkRepository(db.knex),
-    suppressions: new SuppressionRepository(db.knex),
+    suppressions,
+    bounces: new BounceRepository(db.knex, suppressions),
   };
 }

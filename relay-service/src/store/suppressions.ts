@@ -46,12 +46,22 @@ export class SuppressionRepository {
   }
 
   async add(accountId: string, input: { pattern: string; reason: SuppressionReason; note?: string | null }, now = Date.now()): Promise<{ created: boolean; suppression: Suppression }> {
-    const existing: Suppression | undefined = await this.knex('suppressions').where({ account_id: accountId, pattern: input.pattern }).first();
+    return this.addWithin(this.knex, accountId, input, now);
+  }
+
+  /** `add` inside the caller's transaction (a bounce's event and its suppression commit together). */
+  async addWithin(db: Knex | Knex.Transaction, accountId: string, input: { pattern: string; reason: SuppressionReason; note?: string | null }, now = Date.now()): Promise<{ created: boolean; suppression: Suppression }> {
+    const existing: Suppression | undefined = await db('suppressions').where({ account_id: accountId, pattern: input.pattern }).first();
     if (existing) return { created: false, suppression: existing };
-    const suppression: Suppression = { id: newId('sup', now), account_id: accountId, pattern: input.pattern, reason: input.reason, note: input.note ?? null, created_at: now };
-    await this.knex('suppressions').insert(suppression);
+    const suppression: Suppression = { id: newId('sup', now), account_id: accountId, pattern: input.pattern, reason: input.reason, note: input.note?.slice(0, 500) ?? null, created_at: now };
+    await db('suppressions').insert(suppression);
     this.present.clear();
     return { created: true, suppression };
+  }
+
+  /** Forget cached presence flags: call after committing a transaction that used `addWithin`. */
+  changed(): void {
+    this.present.clear();
   }
 
   /** Adds many at once, all in one transaction; existing patterns are left as they are. */

@@ -3,6 +3,7 @@ import * as core from './20261129_001_core.ts';
 import * as trustedNetworks from './20261129_002_trusted_networks.ts';
 import * as domainAuthentication from './20261129_003_domain_authentication.ts';
 import * as suppressions from './20261129_004_suppressions.ts';
+import * as bounces from './20261129_005_bounces.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129_002_trusted_networks': trustedNetworks,
   '20261129_003_domain_authentication': domainAuthentication,
   '20261129_004_suppressions': suppressions,
+  '20261129_005_bounces': bounces,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
