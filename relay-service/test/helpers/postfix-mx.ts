@@ -23,6 +23,8 @@ export interface PostfixMx {
   masterPid: number;
   /** Raw messages delivered to `user`'s maildir so far. */
   delivered(user: string): Promise<string[]>;
+  /** Postfix's log so far (for failure messages). */
+  log(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,13 @@ export interface PostfixMxOptions {
   users: string[];
   /** Offer STARTTLS with a self-signed certificate. */
   starttls?: boolean;
+  /**
+   * Domains accepted for any recipient at RCPT and handed to `transports` afterwards: with
+   * `error:5.1.1 ...` as the transport, Postfix accepts and then bounces asynchronously.
+   */
+  relayDomains?: string[];
+  /** transport_maps entries, e.g. `{ 'rp.shop.test': 'smtp:[127.0.0.1]:2525' }` (where bounces go). */
+  transports?: Record<string, string>;
 }
 
 const run = promisify(execFile);
@@ -83,6 +92,12 @@ function mainCf(dir: string, port: number, options: PostfixMxOptions, ids: { uid
     'default_transport = error:outbound mail disabled in tests',
     'relay_transport = error:outbound mail disabled in tests',
   ];
+  if (options.relayDomains?.length) lines.push(`relay_domains = ${options.relayDomains.join(', ')}`);
+  if (options.transports && Object.keys(options.transports).length > 0) {
+    // `{ key = value }` lets a value contain spaces (an error transport's text).
+    const entries = Object.entries(options.transports).map(([domain, transport]) => `{ ${domain} = ${transport} }`);
+    lines.push(`transport_maps = inline:{ ${entries.join(', ')} }`);
+  }
   if (options.starttls) {
     lines.push('smtpd_tls_security_level = may', `smtpd_tls_cert_file = ${dir}/etc/cert.pem`, `smtpd_tls_key_file = ${dir}/etc/key.pem`);
   }
@@ -186,6 +201,9 @@ export async function startPostfixMx(options: PostfixMxOptions): Promise<Postfix
       const folder = join(dir, 'mail', options.domain, user, 'new');
       const files = await readdir(folder).catch(() => [] as string[]);
       return Promise.all(files.map((f) => readFile(join(folder, f), 'utf8')));
+    },
+    log() {
+      return readFile(join(dir, 'maillog'), 'utf8').catch(() => '');
     },
     async stop() {
       // SIGTERM to the master stops it and its children (postfix(1) "stop" does the same).
