@@ -88,7 +88,9 @@ for (const engine of ENGINES) {
     test('recordAttempt writes the attempt, the sent and outcome events, and the new status together', async () => {
       await tdb.db.knex('recipients').update({ status: 'delivered' });
       const { messageId } = await enqueue(['defer@e.test']);
-      const t0 = Date.now();
+      // A later millisecond than the enqueue: events are ordered by their time-prefixed ids,
+      // and within one millisecond the order of two ids is random.
+      const t0 = Date.now() + 1;
       const [row] = await store.queue.claimDue('w', 1, 60_000, t0);
       const deferred: SendResult = { ...okResult, action: 'deferred', category: 'greylisted', response: '451 4.7.1 try later', responseCode: 451, enhancedStatus: '4.7.1' };
       assert.ok(await store.queue.recordAttempt(row!, 'w', deferred, { status: 'deferred', nextAttemptAt: t0 + 300_000 }, t0));
