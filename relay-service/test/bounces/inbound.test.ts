@@ -28,6 +28,13 @@ async function sendReport(port: number, mailFrom: string, rcpts: string[], raw?:
   }
 }
 
+/** A bounce-looking message nested `levels` multiparts deep, the DSN at the bottom. */
+function deeplyNested(levels: number): Buffer {
+  let body = 'Content-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; quiet@reader.test\r\nAction: failed\r\nStatus: 5.1.1\r\n';
+  for (let i = 0; i < levels; i++) body = `Content-Type: multipart/report; report-type=delivery-status; boundary="n${i}"\r\n\r\n--n${i}\r\n${body}--n${i}--\r\n`;
+  return Buffer.from(`From: MAILER-DAEMON@deep.test\r\nSubject: Undelivered Mail\r\n${body}`);
+}
+
 /**
  * The inbound port against the whole relay: mail is sent through the API to a sink with a
  * VERP return path (a verified domain on a loopback DNS server), then reports about it
@@ -176,6 +183,7 @@ describe('inbound port: bounces and complaints joined to the messages they are a
       [sent.verp, '', fixture('malformed-dsn.eml', { VERP: sent.verp })],
       [sent.verp, 'quiet@reader.test', fixture('out-of-office.eml', { VERP: sent.verp, RCPT: 'quiet@reader.test' })],
       [sent.verp, '', fixture('postfix-delayed.eml', { VERP: sent.verp, RCPT: 'quiet@reader.test' })],
+      [sent.verp, '', deeplyNested(1500)],
     ];
     for (const [rcpt, from, raw] of cases) {
       const reply = await sendReport(port, from, [rcpt], raw);
