@@ -139,7 +139,7 @@ export function createInboundProcessor(deps: InboundDeps) {
     const result = await deps.store.bounces.record({
       message,
       recipient,
-      type: 'complained',
+      type: 'spam_complaint',
       data: { feedback_type: type, user_agent: report.feedback.userAgent, source_ip: report.feedback.sourceIp },
       suppress: { reason: 'complaint', note: `Complaint (${type}) about ${message.id}${report.feedback.userAgent ? ` via ${report.feedback.userAgent}` : ''}` },
       soft: null,

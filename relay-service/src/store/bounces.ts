@@ -19,8 +19,8 @@ export interface SoftBouncePolicy {
 export interface FeedbackEvent {
   message: BouncedMessage;
   recipient: { id: string; email: string; status: string };
-  /** `bounced` (a DSN or bounce notice) or `complained` (an ARF report). */
-  type: 'bounced' | 'complained';
+  /** `bounced` (a DSN or bounce notice) or `spam_complaint` (an ARF report). */
+  type: 'bounced' | 'spam_complaint';
   data: Record<string, unknown>;
   /** What to add to the suppression list, if anything. */
   suppress: { reason: SuppressionReason; note: string } | null;

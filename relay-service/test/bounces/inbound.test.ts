@@ -163,7 +163,7 @@ describe('inbound port: bounces and complaints joined to the messages they are a
     const reply = await sendReport(port, '', ['fbl@bounces.relay.test'], fixture('arf-yahoo.eml', { VERP: sent.verp, FBL: 'fbl@bounces.relay.test' }));
     assert.equal(reply.data!.last, '250 2.0.0 Ok: report received');
     const view = await events(shop, sent.id);
-    const complaint = view.events.find((e: { type: string }) => e.type === 'complained');
+    const complaint = view.events.find((e: { type: string }) => e.type === 'spam_complaint');
     assert.equal(complaint.recipient, 'angry@reader.test');
     assert.deepEqual([complaint.data.feedback_type, complaint.data.user_agent], ['abuse', 'Yahoo!-Mail-Feedback/2.0']);
     assert.equal((await suppressions(shop)).find((s) => s.pattern === 'angry@reader.test')!.reason, 'complaint');
