@@ -25,6 +25,7 @@ import { startDomainRechecker } from './domains/recheck.ts';
 import { createInboundProcessor } from './bounces/inbound.ts';
 import { createDeliveryBounceHandler } from './bounces/delivery-bounce.ts';
 import { createInboundServer, type InboundServer } from './smtp/inbound-server.ts';
+import { startWebhookDispatcher } from './webhooks/dispatcher.ts';
 
 export interface RunningRelay {
   logger: Logger;
@@ -97,9 +98,10 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
 
   const domains = domainServiceFromConfig(store, config, resolver, verp);
 
+  const webhookPost = { allowPrivate: config.webhookAllowPrivateNetworks, timeoutMs: config.webhookTimeout };
   let draining = false;
   const app = createHttpApp({
-    store, accept, domains, hostname: config.hostname, maxMessageSize: config.maxMessageSize,
+    store, accept, domains, webhookPost, hostname: config.hostname, maxMessageSize: config.maxMessageSize,
     verifyAdminToken: admin.verify, isDraining: () => draining, onAccepted: () => worker.wake(), logger,
   });
   const httpServer = http.createServer(app);
@@ -161,6 +163,10 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
 
   worker.start();
   const rechecker = startDomainRechecker({ knex: db.knex, domains, intervalMs: config.domainRecheckInterval, logger });
+  const webhooks = startWebhookDispatcher({
+    store, logger, post: webhookPost,
+    retry: { ...DEFAULT_RETRY_POLICY, delaysMs: config.webhookRetrySchedule, maxAgeMs: config.webhookMaxAge },
+  });
   logger.info({ event: 'relay.ready', ports, database: db.dialect, workerOwner: worker.owner }, 'relay ready');
 
   let stopping: Promise<void> | undefined;
@@ -178,6 +184,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
         await Promise.all(smtpServers.map((s) => s.close()));
         await worker.stop();
         await rechecker.stop();
+        await webhooks.stop();
         sender.close();
         await httpClosed;
         await db.close();

@@ -26,6 +26,10 @@ export interface RelayConfig {
   sendingIps: string[];
   spfInclude: string | undefined;
   publicUrl: string;
+  webhookAllowPrivateNetworks: boolean;
+  webhookRetrySchedule: number[];
+  webhookMaxAge: number;
+  webhookTimeout: number;
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
   adminToken: string | undefined;

@@ -10,6 +10,8 @@ import { messagesRouter } from './routes/messages.ts';
 import { adminRouter } from './routes/admin.ts';
 import { domainsRouter } from './routes/domains.ts';
 import { suppressionsRouter } from './routes/suppressions.ts';
+import { webhooksRouter } from './routes/webhooks.ts';
+import type { PostOptions } from '../webhooks/http-post.ts';
 import type { DomainService } from '../domains/service.ts';
 
 export interface HttpAppDeps {
@@ -22,6 +24,8 @@ export interface HttpAppDeps {
   verifyAdminToken: (token: string) => boolean;
   isDraining: () => boolean;
   onAccepted?: () => void;
+  /** Outbound policy for webhook URLs (checked at registration and for test events). */
+  webhookPost: PostOptions;
   logger: Logger;
 }
 
@@ -36,6 +40,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use(messagesRouter(deps.store));
   app.use(domainsRouter(deps.domains));
   app.use(suppressionsRouter(deps.store));
+  app.use(webhooksRouter(deps.store, deps.webhookPost));
   app.use('/admin', requireAdminToken(deps.verifyAdminToken), express.json({ limit: '100kb' }));
   app.use(adminRouter(deps.store, deps.domains));
   app.use((_req, res) => sendError(res, 'not_found', 'No such endpoint'));

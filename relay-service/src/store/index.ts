@@ -9,6 +9,7 @@ import { QueueRepository } from './queue.ts';
 import { TrustedNetworkRepository } from './trusted-networks.ts';
 import { SuppressionRepository } from './suppressions.ts';
 import { BounceRepository } from './bounces.ts';
+import { WebhookRepository } from './webhooks.ts';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
 import { createHotWrites, type HotWrites } from './hot-writes/index.ts';
 
@@ -24,6 +25,7 @@ export interface Store {
   trustedNetworks: TrustedNetworkRepository;
   suppressions: SuppressionRepository;
   bounces: BounceRepository;
+  webhooks: WebhookRepository;
   /** Group commit for writes that must share transactions and the WAL fsync. */
   writes: WriteBatcher;
   /** The per-message writes (accept, claim, attempt), on the group commit. */
@@ -47,5 +49,6 @@ export function createStore(db: Database, keyring: Keyring): Store {
     trustedNetworks: new TrustedNetworkRepository(db.knex),
     suppressions,
     bounces: new BounceRepository(db.knex, suppressions),
+    webhooks: new WebhookRepository(db.knex, keyring, db.dialect),
   };
 }
