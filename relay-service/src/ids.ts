@@ -39,6 +39,14 @@ export function newId(prefix: string, now: number = Date.now()): string {
   return `${prefix}_${encodeTime(now, 10)}${encodeRandom(16)}`;
 }
 
+/**
+ * The smallest possible id of `prefix` made at `ms`: every id made earlier sorts below it,
+ * so "older than" becomes a primary-key range instead of a scan of created_at.
+ */
+export function idBoundary(prefix: string, ms: number): string {
+  return `${prefix}_${encodeTime(ms, 10)}`;
+}
+
 /** A random secret of `bytes` bytes, base64url, for tokens and passwords shown once. */
 export function newSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');

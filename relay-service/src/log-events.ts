@@ -44,6 +44,8 @@ export const LOG_EVENTS: Record<string, string> = {
   'webhook.gave_up': 'A webhook delivery failed for RELAY_WEBHOOK_MAX_AGE and was given up.',
   'webhook.endpoint_disabled': 'A webhook endpoint had no successful delivery for the whole retry period and was disabled (the account re-enables it).',
   'webhook.error': 'The webhook loop failed unexpectedly (database trouble); it runs again shortly.',
+  'retention.purged': 'Retention emptied old message bodies (`bodies`) and deleted old finished messages (`messages`, `events`).',
+  'retention.failed': 'A retention round failed (database trouble); the next round tries again.',
   'http.internal_error': 'An HTTP request failed unexpectedly and was answered 500.',
   [SMTP_LOG_EVENTS.listening]: 'A submission port is listening (`mode`, `port`).',
   [SMTP_LOG_EVENTS.connected]: 'An SMTP client connected (`cid`, `remoteIp`).',

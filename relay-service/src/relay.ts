@@ -26,6 +26,7 @@ import { createInboundProcessor } from './bounces/inbound.ts';
 import { createDeliveryBounceHandler } from './bounces/delivery-bounce.ts';
 import { createInboundServer, type InboundServer } from './smtp/inbound-server.ts';
 import { startWebhookDispatcher } from './webhooks/dispatcher.ts';
+import { startRetentionPurger } from './retention/purger.ts';
 
 export interface RunningRelay {
   logger: Logger;
@@ -167,6 +168,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     store, logger, post: webhookPost,
     retry: { ...DEFAULT_RETRY_POLICY, delaysMs: config.webhookRetrySchedule, maxAgeMs: config.webhookMaxAge },
   });
+  const purger = startRetentionPurger({ retention: store.retention, bodyRetentionMs: config.bodyRetention, eventRetentionMs: config.eventRetention, logger });
   logger.info({ event: 'relay.ready', ports, database: db.dialect, workerOwner: worker.owner }, 'relay ready');
 
   let stopping: Promise<void> | undefined;
@@ -185,6 +187,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
         await worker.stop();
         await rechecker.stop();
         await webhooks.stop();
+        await purger.stop();
         sender.close();
         await httpClosed;
         await db.close();

@@ -30,6 +30,8 @@ export interface RelayConfig {
   webhookRetrySchedule: number[];
   webhookMaxAge: number;
   webhookTimeout: number;
+  bodyRetention: number;
+  eventRetention: number;
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
   adminToken: string | undefined;

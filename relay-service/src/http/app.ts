@@ -11,6 +11,7 @@ import { adminRouter } from './routes/admin.ts';
 import { domainsRouter } from './routes/domains.ts';
 import { suppressionsRouter } from './routes/suppressions.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
+import { privacyRouter } from './routes/privacy.ts';
 import type { PostOptions } from '../webhooks/http-post.ts';
 import type { DomainService } from '../domains/service.ts';
 
@@ -41,6 +42,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use(domainsRouter(deps.domains));
   app.use(suppressionsRouter(deps.store));
   app.use(webhooksRouter(deps.store, deps.webhookPost));
+  app.use(privacyRouter(deps.store));
   app.use('/admin', requireAdminToken(deps.verifyAdminToken), express.json({ limit: '100kb' }));
   app.use(adminRouter(deps.store, deps.domains));
   app.use((_req, res) => sendError(res, 'not_found', 'No such endpoint'));

@@ -10,6 +10,7 @@ import { TrustedNetworkRepository } from './trusted-networks.ts';
 import { SuppressionRepository } from './suppressions.ts';
 import { BounceRepository } from './bounces.ts';
 import { WebhookRepository } from './webhooks.ts';
+import { RetentionRepository } from './retention.ts';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
 import { createHotWrites, type HotWrites } from './hot-writes/index.ts';
 
@@ -26,6 +27,7 @@ export interface Store {
   suppressions: SuppressionRepository;
   bounces: BounceRepository;
   webhooks: WebhookRepository;
+  retention: RetentionRepository;
   /** Group commit for writes that must share transactions and the WAL fsync. */
   writes: WriteBatcher;
   /** The per-message writes (accept, claim, attempt), on the group commit. */
@@ -50,5 +52,6 @@ export function createStore(db: Database, keyring: Keyring): Store {
     suppressions,
     bounces: new BounceRepository(db.knex, suppressions),
     webhooks: new WebhookRepository(db.knex, keyring, db.dialect),
+    retention: new RetentionRepository(db.knex),
   };
 }
