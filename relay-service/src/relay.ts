@@ -27,6 +27,8 @@ import { createDeliveryBounceHandler } from './bounces/delivery-bounce.ts';
 import { createInboundServer, type InboundServer } from './smtp/inbound-server.ts';
 import { startWebhookDispatcher } from './webhooks/dispatcher.ts';
 import { startRetentionPurger } from './retention/purger.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { RelayError } from './errors.ts';
 
 export interface RunningRelay {
   logger: Logger;
@@ -75,7 +77,20 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   if (tls.selfSigned) logger.warn({ event: 'relay.tls_self_signed' }, 'using a generated self-signed certificate; set RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE for production');
 
   const verp = createVerp(keyring.deriveKey('verp'));
-  const accept = createAcceptPipeline({ store, sign: signMessage, verp, hostname: config.hostname, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients, logger });
+  const metrics = createMetrics(store);
+  const pipeline = createAcceptPipeline({ store, sign: signMessage, verp, hostname: config.hostname, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients, logger });
+  // Both front doors go through this wrapper, so the metrics see every accept and refusal.
+  const accept: typeof pipeline = async (input, idempotency) => {
+    const started = performance.now();
+    try {
+      const result = await pipeline(input, idempotency);
+      metrics.accepted(input.source, (performance.now() - started) / 1000);
+      return result;
+    } catch (err) {
+      metrics.rejected(input.source, err instanceof RelayError ? err.code : 'internal');
+      throw err;
+    }
+  };
 
   const softBounce = { limit: config.softBounceLimit, windowMs: config.softBounceWindow };
   const resolver = createDnsResolver(config.dnsServers);
@@ -87,6 +102,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     deliver: createDeliverFn({ resolver, sender, routes: parseRoutes(config.routes), mxCache: createMxCache() }),
     nextAttemptAt: (attempts, firstQueuedAt, now) => nextAttemptAt(attempts, firstQueuedAt, now, retryPolicy),
     onBounced: createDeliveryBounceHandler({ store, softBounce, logger }),
+    onAttempt: (status, result) => metrics.attempt(status, result.durationMs),
     logger,
   });
   const worker = createDeliveryWorker({
@@ -102,7 +118,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const webhookPost = { allowPrivate: config.webhookAllowPrivateNetworks, timeoutMs: config.webhookTimeout };
   let draining = false;
   const app = createHttpApp({
-    store, accept, domains, webhookPost, hostname: config.hostname, maxMessageSize: config.maxMessageSize,
+    store, accept, domains, webhookPost, metrics: metrics.registry, hostname: config.hostname, maxMessageSize: config.maxMessageSize,
     verifyAdminToken: admin.verify, isDraining: () => draining, onAccepted: () => worker.wake(), logger,
   });
   const httpServer = http.createServer(app);

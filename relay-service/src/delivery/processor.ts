@@ -18,6 +18,8 @@ export interface ProcessorDeps {
   nextAttemptAt: NextAttemptFn;
   /** Called after a recipient's bounce is recorded (suppression of hard bounces, soft-bounce count). */
   onBounced?: (row: RecipientRow, result: SendResult) => Promise<void>;
+  /** Called for every recorded attempt (metrics). */
+  onAttempt?: (status: AttemptDecision['status'], result: SendResult) => void;
   logger: Logger;
   now?: () => number;
 }
@@ -77,6 +79,7 @@ export function createProcessor(deps: ProcessorDeps) {
           },
           recorded ? `recipient ${decision.status}` : 'lease lost before recording; another worker owns the row',
         );
+        if (recorded) deps.onAttempt?.(decision.status, result);
         if (recorded && decision.status === 'bounced') await deps.onBounced?.(row, result);
       }),
     );

@@ -13,6 +13,7 @@ import { suppressionsRouter } from './routes/suppressions.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 import { privacyRouter } from './routes/privacy.ts';
 import type { PostOptions } from '../webhooks/http-post.ts';
+import type { Registry } from 'prom-client';
 import type { DomainService } from '../domains/service.ts';
 
 export interface HttpAppDeps {
@@ -27,6 +28,8 @@ export interface HttpAppDeps {
   onAccepted?: () => void;
   /** Outbound policy for webhook URLs (checked at registration and for test events). */
   webhookPost: PostOptions;
+  /** Prometheus registry served at /metrics (admin token required). */
+  metrics?: Registry;
   logger: Logger;
 }
 
@@ -35,6 +38,12 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(healthRouter(deps.store, deps.isDraining));
+  if (deps.metrics) {
+    const registry = deps.metrics;
+    app.get('/metrics', requireAdminToken(deps.verifyAdminToken), (_req, res, next) => {
+      registry.metrics().then((text) => res.type(registry.contentType).send(text), next);
+    });
+  }
   const json = express.json({ limit: Math.ceil(deps.maxMessageSize * 1.4) + 64 * 1024, strict: true });
   app.use('/v1', requireAccountToken(deps.store), json);
   app.use(emailsRouter({ accept: deps.accept, hostname: deps.hostname, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}) }));
