@@ -12,6 +12,7 @@ import { domainsRouter } from './routes/domains.ts';
 import { suppressionsRouter } from './routes/suppressions.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 import { privacyRouter } from './routes/privacy.ts';
+import { reportsRouter } from './routes/reports.ts';
 import type { PostOptions } from '../webhooks/http-post.ts';
 import type { Registry } from 'prom-client';
 import type { DomainService } from '../domains/service.ts';
@@ -52,6 +53,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use(suppressionsRouter(deps.store));
   app.use(webhooksRouter(deps.store, deps.webhookPost));
   app.use(privacyRouter(deps.store));
+  app.use(reportsRouter(deps.store));
   app.use('/admin', requireAdminToken(deps.verifyAdminToken), express.json({ limit: '100kb' }));
   app.use(adminRouter(deps.store, deps.domains));
   app.use((_req, res) => sendError(res, 'not_found', 'No such endpoint'));

@@ -11,6 +11,7 @@ import { SuppressionRepository } from './suppressions.ts';
 import { BounceRepository } from './bounces.ts';
 import { WebhookRepository } from './webhooks.ts';
 import { RetentionRepository } from './retention.ts';
+import { AnalyticsRepository } from './analytics.ts';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
 import { createHotWrites, type HotWrites } from './hot-writes/index.ts';
 
@@ -28,6 +29,7 @@ export interface Store {
   bounces: BounceRepository;
   webhooks: WebhookRepository;
   retention: RetentionRepository;
+  analytics: AnalyticsRepository;
   /** Group commit for writes that must share transactions and the WAL fsync. */
   writes: WriteBatcher;
   /** The per-message writes (accept, claim, attempt), on the group commit. */
@@ -53,5 +55,6 @@ export function createStore(db: Database, keyring: Keyring): Store {
     bounces: new BounceRepository(db.knex, suppressions),
     webhooks: new WebhookRepository(db.knex, keyring, db.dialect),
     retention: new RetentionRepository(db.knex),
+    analytics: new AnalyticsRepository(db.knex, db.dialect),
   };
 }

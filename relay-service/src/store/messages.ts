@@ -101,17 +101,6 @@ export class MessageRepository {
       .first('id', 'account_id', 'source', 'mail_from', 'from_header', 'subject', 'message_id_header', 'size', 'tags', 'metadata', 'created_at');
   }
 
-  /** Newest first; `before` is the cursor (an id: ids sort by creation time). */
-  async list(accountId: string, options: { limit: number; before?: string | undefined }): Promise<MessageRow[]> {
-    const q = this.knex('messages')
-      .where({ account_id: accountId })
-      .orderBy('id', 'desc')
-      .limit(options.limit)
-      .select('id', 'account_id', 'source', 'mail_from', 'from_header', 'subject', 'message_id_header', 'size', 'tags', 'metadata', 'created_at');
-    if (options.before) q.where('id', '<', options.before);
-    return q;
-  }
-
   async recipientsOf(messageIds: string[]): Promise<RecipientRow[]> {
     if (messageIds.length === 0) return [];
     return this.knex('recipients').whereIn('message_id', messageIds).orderBy('id');

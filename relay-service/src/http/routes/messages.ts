@@ -3,6 +3,9 @@ import type { Store } from '../../store/index.ts';
 import type { AttemptRow, EventRow, MessageRow, RecipientRow } from '../../store/messages.ts';
 import { sendError } from '../errors.ts';
 import { route } from '../async-route.ts';
+import { queryLimit, queryText, queryTime } from './reports.ts';
+
+const RECIPIENT_STATUSES = ['queued', 'deferred', 'sending', 'delivered', 'bounced', 'failed', 'suppressed'];
 
 import { isoTime as iso } from '../../iso-time.ts';
 const parseJson = (text: string | null, fallback: unknown) => (text ? JSON.parse(text) : fallback);
@@ -46,15 +49,18 @@ function eventView(e: EventRow) {
 export function messagesRouter(store: Store): Router {
   const router = Router();
 
+  // Activity: filtered by recipient, recipient status, tag and creation time (from/to, ISO 8601).
   router.get('/v1/messages', route(async (req, res) => {
-    const limitText = typeof req.query.limit === 'string' ? req.query.limit : '25';
-    const limit = Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return sendError(res, 'validation_failed', 'limit must be an integer from 1 to 100', 'limit');
-    const cursor = typeof req.query.cursor === 'string' && req.query.cursor !== '' ? req.query.cursor : undefined;
+    const limit = queryLimit(req, 25, 100);
+    const cursor = queryText(req, 'cursor');
     if (cursor !== undefined && !/^msg_[0-9a-z]{26}$/.test(cursor)) return sendError(res, 'validation_failed', 'cursor is not valid', 'cursor');
+    const status = queryText(req, 'status');
+    if (status !== undefined && !RECIPIENT_STATUSES.includes(status)) return sendError(res, 'validation_failed', `status must be one of ${RECIPIENT_STATUSES.join(', ')}`, 'status');
     const accountId = res.locals.accountId as string;
     // One extra row tells whether another page exists without a count query.
-    const rows = await store.messages.list(accountId, { limit: limit + 1, before: cursor });
+    const rows = await store.analytics.messages(accountId, {
+      limit: limit + 1, before: cursor, recipient: queryText(req, 'recipient'), status, tag: queryText(req, 'tag'), from: queryTime(req, 'from'), to: queryTime(req, 'to'),
+    });
     const page = rows.slice(0, limit);
     const recipients = await store.messages.recipientsOf(page.map((m) => m.id));
     res.json({
