@@ -112,25 +112,32 @@ export function createInboundServer(processor: InboundProcessor, logger: Logger,
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: Callback) {
       const chunks: Buffer[] = [];
       let size = 0;
+      let settled = false;
+      const reply: Callback = (err, message) => {
+        if (settled) return;
+        settled = true;
+        callback(err, message);
+      };
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
+        // Past the limit the rest is only counted; keeping it would let one sender fill memory.
         if (size <= options.maxMessageSize) chunks.push(chunk);
         else chunks.length = 0;
       });
-      stream.on('error', (err) => callback(err));
+      stream.on('error', (err) => reply(err));
       stream.on('end', () => {
         if (stream.sizeExceeded || size > options.maxMessageSize) {
           log.info({ event: 'inbound.message_too_large', remoteIp: session.remoteAddress, size }, 'report refused: too large');
-          return callback(replyError(INBOUND_REPLIES.tooLarge));
+          return reply(replyError(INBOUND_REPLIES.tooLarge));
         }
         const envelope = { mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', recipients: owned.get(session.id) ?? [], remoteIp: session.remoteAddress };
         const work = processor.handle(envelope, Buffer.concat(chunks, size));
         inFlight.add(work);
         work.then(
-          () => callback(null, `${INBOUND_REPLIES.received.enhanced} ${INBOUND_REPLIES.received.text}`),
+          () => reply(null, `${INBOUND_REPLIES.received.enhanced} ${INBOUND_REPLIES.received.text}`),
           (err: Error) => {
             log.error({ event: 'inbound.error', err, remoteIp: session.remoteAddress }, 'recording a report failed');
-            callback(replyError(INBOUND_REPLIES.temporaryFailure));
+            reply(replyError(INBOUND_REPLIES.temporaryFailure));
           },
         ).finally(() => inFlight.delete(work));
       });

@@ -213,6 +213,28 @@ describe('inbound port: bounces and complaints joined to the messages they are a
     assert.equal((await events(other, theirs.id)).recipients[0].status, 'delivered');
   });
 
+  test('when recording fails the sender is told to retry (451 4.3.0) and the retry is recorded', async () => {
+    const sent = await send(shop, 'shop.test', ['retry@reader.test']);
+    const dsn = fixture('gmail-dsn.eml', { VERP: sent.verp, RCPT: 'retry@reader.test' });
+    const bounces = relay.relay.store.bounces;
+    const record = bounces.record.bind(bounces);
+    // Fault injection: the database write fails, as it would with the disk full or PostgreSQL gone.
+    bounces.record = async () => {
+      throw new Error('database unavailable');
+    };
+    const start = await counts();
+    try {
+      const refused = await sendReport(port, '', [sent.verp], dsn);
+      assert.equal(refused.data!.last, '451 4.3.0 Temporary failure, try again later');
+    } finally {
+      bounces.record = record;
+    }
+    assert.deepEqual(await counts(), start);
+    const retried = await sendReport(port, '', [sent.verp], dsn);
+    assert.equal(retried.data!.code, 250);
+    assert.equal((await events(shop, sent.id)).recipients[0].status, 'bounced');
+  });
+
   test('too large: 552 5.3.4 after DATA, nothing recorded', async () => {
     const sent = await send(shop, 'shop.test', ['big@reader.test']);
     const huge = Buffer.concat([fixture('gmail-dsn.eml', { VERP: sent.verp, RCPT: 'big@reader.test' }), Buffer.from(`${'x'.repeat(998)}\r\n`.repeat(300))]);
