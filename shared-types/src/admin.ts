@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Timestamp, toAsciiDomain } from './fields.ts';
+import { Tags } from './emails.ts';
 
 /** Admin API (`RELAY_ADMIN_TOKEN`): accounts and the credentials and keys that belong to them. */
 
@@ -11,11 +12,22 @@ export const CreateAccountRequest = z.strictObject({
   sandbox: z.boolean().optional(),
 });
 
-export const UpdateAccountRequest = z.strictObject({ sandbox: z.boolean() });
+export const UpdateAccountRequest = z
+  .strictObject({
+    sandbox: z.boolean().optional(),
+    /**
+     * Tags of bulk (non-transactional) mail: a message with any of them carries one-click
+     * unsubscribe headers (RFC 8058) unless its send says `"unsubscribe": false`. Replaces the list.
+     */
+    non_transactional_tags: Tags.optional(),
+  })
+  .refine((r) => r.sandbox !== undefined || r.non_transactional_tags !== undefined, {
+    message: 'give sandbox, non_transactional_tags or both',
+  });
 export type UpdateAccountRequest = z.infer<typeof UpdateAccountRequest>;
 export type CreateAccountRequest = z.infer<typeof CreateAccountRequest>;
 
-export const Account = z.object({ id: z.string(), name: z.string(), sandbox: z.boolean(), created_at: Timestamp });
+export const Account = z.object({ id: z.string(), name: z.string(), sandbox: z.boolean(), non_transactional_tags: z.array(z.string()), created_at: Timestamp });
 export type Account = z.infer<typeof Account>;
 
 export const CreateTokenRequest = z.strictObject({ name: DisplayName });

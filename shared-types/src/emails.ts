@@ -97,6 +97,12 @@ export const Metadata = z
     message: `must contain at most ${LIMITS.metadataKeys} keys`,
   });
 
+/**
+ * Whether the relay adds one-click unsubscribe headers (RFC 8058) with a link per recipient.
+ * Absent: the account's default (on for messages tagged with one of its non-transactional tags).
+ */
+export const Unsubscribe = z.boolean();
+
 export const SendStructuredEmailRequest = z
   .strictObject({
     from: Mailbox,
@@ -111,6 +117,7 @@ export const SendStructuredEmailRequest = z
     attachments: z.array(Attachment).max(LIMITS.attachments).optional(),
     tags: Tags.optional(),
     metadata: Metadata.optional(),
+    unsubscribe: Unsubscribe.optional(),
   })
   .refine((r) => r.html !== undefined || r.text !== undefined, {
     message: 'at least one of html and text is required',
@@ -126,6 +133,7 @@ export const SendRawEmailRequest = z.strictObject({
   raw: z.base64({ message: 'must be a base64 encoded RFC 5322 message' }).min(1, { message: 'must not be empty' }),
   tags: Tags.optional(),
   metadata: Metadata.optional(),
+  unsubscribe: Unsubscribe.optional(),
 });
 export type SendRawEmailRequest = z.infer<typeof SendRawEmailRequest>;
 

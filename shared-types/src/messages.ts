@@ -7,7 +7,7 @@ export const RECIPIENT_STATUSES = ['queued', 'deferred', 'sending', 'delivered',
 export const RecipientStatus = z.enum(RECIPIENT_STATUSES);
 export type RecipientStatus = z.infer<typeof RecipientStatus>;
 
-export const EVENT_TYPES = ['queued', 'sent', 'delivered', 'deferred', 'bounced', 'failed'] as const;
+export const EVENT_TYPES = ['queued', 'sent', 'delivered', 'deferred', 'bounced', 'failed', 'suppressed', 'spam_complaint', 'unsubscribed'] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;
 

@@ -8,14 +8,22 @@ import type { AcceptOutcome } from '../store/hot-writes/index.ts';
 import { asUtf8, countHeader, fromAddress, headerValue, splitMessage, type HeaderField } from './headers.ts';
 import type { AcceptInput, AcceptResult } from './types.ts';
 import type { Verp } from '../domains/verp.ts';
+import { signWithHeaderPrefixes } from '../dkim/sign.ts';
+import { UNSUBSCRIBE_CONTROL_HEADER, unsubscribeControl, unsubscribeHeaderLines, withoutHeaderField } from '../unsubscribe/headers.ts';
+import type { UnsubscribeTokens } from '../unsubscribe/token.ts';
 
 export type DkimSignFn = (raw: Buffer, keys: SigningKey[]) => Promise<Buffer>;
+/** For each prefix (whole header lines), the DKIM-Signature lines plus the prefix, signed over prefix + raw. */
+export type DkimPrefixSignFn = (prefixes: string[], raw: Buffer, keys: SigningKey[]) => Promise<string[]>;
 
 export interface AcceptPipelineDeps {
   store: Store;
   sign: DkimSignFn;
   /** Builds VERP envelope senders for verified domains; without it the client's MAIL FROM is kept. */
   verp?: Verp;
+  /** One-click unsubscribe links (RFC 8058): `${baseUrl}/unsubscribe/<token>`. Without it no message gets them. */
+  unsubscribe?: { baseUrl: string; tokens: UnsubscribeTokens };
+  signPrefixes?: DkimPrefixSignFn;
   hostname: string;
   maxMessageSize: number;
   maxRecipients: number;
@@ -42,6 +50,7 @@ export function domainOfAddress(address: string): string {
  */
 export function createAcceptPipeline(deps: AcceptPipelineDeps) {
   const now = deps.now ?? Date.now;
+  const signPrefixes = deps.signPrefixes ?? signWithHeaderPrefixes;
 
   function checkEnvelope(input: AcceptInput): void {
     if (input.recipients.length === 0) throw new RelayError('validation_failed', 'At least one recipient is required', 'to');
@@ -95,30 +104,73 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     return { raw: Buffer.concat([Buffer.from(added.join('\r\n') + '\r\n'), raw]), messageIdHeader };
   }
 
+  /**
+   * Whether the message gets one-click unsubscribe headers: the send's own choice (the API
+   * flag, else the SMTP control header), else the account's default for its tags. A message
+   * that already has a List-Unsubscribe keeps it; asking for the relay's on top is refused,
+   * because a second List-Unsubscribe field would leave receivers to guess.
+   */
+  async function wantsUnsubscribe(input: AcceptInput, fields: HeaderField[], control: boolean | undefined): Promise<boolean> {
+    if (!deps.unsubscribe) return false;
+    const explicit = input.unsubscribe ?? control;
+    if (explicit === false) return false;
+    if (explicit === undefined) {
+      if (!input.tags?.length) return false;
+      const bulk = await deps.store.accounts.nonTransactionalTags(input.accountId, now());
+      if (!input.tags.some((tag) => bulk.has(tag))) return false;
+      return countHeader(fields, 'List-Unsubscribe') === 0;
+    }
+    if (countHeader(fields, 'List-Unsubscribe') > 0) {
+      throw new RelayError('invalid_message', 'The message already has a List-Unsubscribe header; leave it out to get the relay\'s one-click link, or send with unsubscribe off', input.unsubscribe === undefined ? UNSUBSCRIBE_CONTROL_HEADER : 'unsubscribe');
+    }
+    return true;
+  }
+
+  /**
+   * Per-recipient unsubscribe headers, signed now (before the answer, like every other
+   * signature): the row ids are chosen here because each link names its row. Suppressed
+   * recipients are never delivered and get none.
+   */
+  async function personalize(raw: Buffer, keys: SigningKey[], recipients: string[], suppressed: Map<string, string>) {
+    const ids = recipients.map(() => newId('rcpt', now()));
+    const wanted = recipients.flatMap((r, i) => (suppressed.has(r) ? [] : [i]));
+    const prefixes = wanted.map((i) => unsubscribeHeaderLines(`${deps.unsubscribe!.baseUrl}/unsubscribe/${deps.unsubscribe!.tokens.create(ids[i]!)}`));
+    const signed = await signPrefixes(prefixes, raw, keys);
+    const headerPrefixes: (string | null)[] = recipients.map(() => null);
+    wanted.forEach((recipientIndex, k) => { headerPrefixes[recipientIndex] = signed[k]!; });
+    return { ids, headerPrefixes };
+  }
+
   return async function accept(input: AcceptInput, idempotency?: IdempotencyInput): Promise<AcceptResult> {
     checkEnvelope(input);
     const { fields } = splitMessage(input.raw);
+    const control = unsubscribeControl(fields);
     const fromHeader = headerValue(fields, 'From');
     if (!fromHeader) throw new RelayError('invalid_message', 'The message has no From header', 'from');
     const fromDomain = await checkSenderDomains(input, fields, fromHeader);
     const { state, sandbox } = await checkSendingPolicy(input.accountId, fromDomain);
-    const completed = completeHeaders(input.raw, fields);
-    const keys = await deps.store.domains.signingKeys(input.accountId, fromDomain);
-    const signed = keys.length > 0 ? await deps.sign(completed.raw, keys) : completed.raw;
-    const subject = headerValue(fields, 'Subject');
+    const unsubscribe = await wantsUnsubscribe(input, fields, control);
+    const completed = completeHeaders(control === undefined ? input.raw : withoutHeaderField(input.raw, UNSUBSCRIBE_CONTROL_HEADER), fields);
     const recipients = input.recipients.map((r) => {
       const at = r.lastIndexOf('@');
       return at === -1 ? r : r.slice(0, at + 1) + domainOfAddress(r);
     });
+    const suppressed = await deps.store.suppressions.suppressedAmong(input.accountId, recipients);
+    const keys = await deps.store.domains.signingKeys(input.accountId, fromDomain);
+    // With unsubscribe links the shared bytes stay unsigned: each recipient's signature
+    // covers its own List-Unsubscribe and lives in its row's header prefix.
+    const perRecipient = unsubscribe ? await personalize(completed.raw, keys, recipients, suppressed) : undefined;
+    const signed = perRecipient || keys.length === 0 ? completed.raw : await deps.sign(completed.raw, keys);
+    const subject = headerValue(fields, 'Subject');
 
     // A verified domain's mail goes out with a VERP envelope sender on its return path, so
     // bounces come back to the relay and SPF aligns with From (relaxed). A null sender stays null.
     const returnPath = deps.verp && input.mailFrom !== '' ? state.returnPath : null;
     const id = returnPath ? newId('msg', now()) : undefined;
-    const suppressed = await deps.store.suppressions.suppressedAmong(input.accountId, recipients);
     const message = {
       ...(id ? { id, envelopeFrom: deps.verp!.address(id, returnPath!) } : {}),
       ...(suppressed.size > 0 ? { suppressed } : {}),
+      ...(perRecipient ? { perRecipient } : {}),
       fromDomain,
       accountId: input.accountId,
       source: input.source,
@@ -149,7 +201,7 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
       ? { result: committed.response as AcceptResult, replayed: true }
       : { result: { messageId: committed.inserted.messageId, recipients: committed.inserted.recipients } satisfies AcceptResult, replayed: false };
     deps.logger.info(
-      { event: outcome.replayed ? 'message.idempotent_replay' : 'message.accepted', messageId: outcome.result.messageId, accountId: input.accountId, source: input.source, recipients: recipients.length, size: signed.length, dkim: keys.length },
+      { event: outcome.replayed ? 'message.idempotent_replay' : 'message.accepted', messageId: outcome.result.messageId, accountId: input.accountId, source: input.source, recipients: recipients.length, size: signed.length, dkim: keys.length, unsubscribe },
       outcome.replayed ? 'idempotent replay' : 'message accepted',
     );
     // Every answer to a sandbox account says so, replays included.

@@ -16,6 +16,8 @@ export interface AcceptInput {
   raw: Buffer;
   tags?: string[];
   metadata?: Record<string, string>;
+  /** One-click unsubscribe headers for this send: on, off, or (absent) the account's default for its tags. */
+  unsubscribe?: boolean;
 }
 
 export interface AcceptedRecipient {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { Tags, formatZodError } from '@relaypress/shared-types';
 import { loadConfig, configurationTable, type RelayConfig } from '../config/load.ts';
 import { domainServiceFromConfig } from '../domains/service.ts';
 import { RelayError } from '../errors.ts';
@@ -17,6 +18,9 @@ Commands:
   config                                  Print every setting (environment variables)
   account create --name NAME [--sandbox]  Create an account (tenant); a sandbox may send from unverified domains
   account list
+  account update --account ID --non-transactional-tags TAG,TAG
+                                          Messages with any of these tags get one-click unsubscribe
+                                          headers unless the send says otherwise ('' clears the list)
   token create --account ID [--name N]    Create an API token (shown once)
   token list --account ID
   token revoke --account ID --id TOKEN_ID
@@ -83,6 +87,7 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       name: { type: 'string' }, account: { type: 'string' }, id: { type: 'string' }, username: { type: 'string' },
       domain: { type: 'string' }, selector: { type: 'string' }, cidr: { type: 'string' }, note: { type: 'string' }, 'return-path': { type: 'string' }, algorithm: { type: 'string' }, help: { type: 'boolean', short: 'h' }, sandbox: { type: 'boolean' },
+      'non-transactional-tags': { type: 'string' },
     },
     allowPositionals: false,
     strict: true,
@@ -129,6 +134,17 @@ async function dispatch(command: string, sub: string | undefined, v: Record<stri
         return withStore(async (s) => (print(await s.accounts.create(required(v, 'name'), Date.now(), { sandbox: v.sandbox === true })), 0));
       case 'account list':
         return withStore(async (s) => (print(await s.accounts.list()), 0));
+      case 'account update':
+        return withStore(async (s) => {
+          const account = required(v, 'account');
+          const given = v['non-transactional-tags'];
+          if (typeof given !== 'string') throw new UsageError('--non-transactional-tags is required');
+          const tags = Tags.safeParse(given.split(',').map((t) => t.trim()).filter(Boolean));
+          if (!tags.success) throw new UsageError(`--non-transactional-tags ${formatZodError(tags.error).message}`);
+          if (!(await s.accounts.setNonTransactionalTags(account, tags.data))) throw new UsageError(`no account ${account}`);
+          print(await s.accounts.get(account));
+          return 0;
+        });
       case 'token create':
         return withStore(async (s) => {
           const account = required(v, 'account');

@@ -68,6 +68,20 @@ function convert(spec: SettingSpec, raw: string): unknown {
   }
 }
 
+/** Links are built as `${publicUrl}/unsubscribe/…`: a base with a query or fragment would break them. */
+function checkPublicUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `"${value}" must start with https:// (or http:// for development)`;
+  if (url.search || url.hash || url.username || url.password) return `"${value}" must be a base URL without credentials, query or fragment`;
+  return undefined;
+}
+
 /**
  * Reads every setting from `env` (process.env by default; a `.env` file in the working
  * folder is loaded first without overriding real variables) and validates it. All problems
@@ -96,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { read
   if (Boolean(values.tlsCertFile) !== Boolean(values.tlsKeyFile)) {
     problems.push(`${SETTINGS.tlsCertFile.env} and ${SETTINGS.tlsKeyFile.env} must be set together`);
   }
+  const publicUrlProblem = checkPublicUrl(values.publicUrl as string | undefined);
+  if (publicUrlProblem) problems.push(`${SETTINGS.publicUrl.env}: ${publicUrlProblem}`);
   if (values.httpPort === null) problems.push(`${SETTINGS.httpPort.env}: the HTTP API cannot be disabled`);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 

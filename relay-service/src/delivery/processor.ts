@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { QueueRepository, AttemptDecision } from '../store/queue.ts';
 import type { MessageRepository, RecipientRow } from '../store/messages.ts';
 import type { OutboundMessage, SendResult } from './types.ts';
+import { deliverRows } from './per-recipient.ts';
 
 /** Hands one message to one destination domain; one SendResult per recipient, in order. */
 export type DeliverFn = (message: OutboundMessage) => Promise<SendResult[]>;
@@ -26,7 +27,8 @@ export interface ProcessorDeps {
 
 /**
  * One delivery round for the rows of one message to one domain, as a checklist:
- * load the signed message → send it (one SMTP transaction, many RCPT) → decide each
+ * load the signed message → send it (one SMTP transaction, many RCPT; one per recipient
+ * whose row has its own header lines, see per-recipient.ts) → decide each
  * recipient's fate → record attempt, event and status atomically per recipient.
  * A deferral past the maximum queue age turns into a bounce here, and only here.
  */
@@ -52,7 +54,7 @@ export function createProcessor(deps: ProcessorDeps) {
       results = rows.map(() => failure(MESSAGE_MISSING, 'the message no longer exists'));
     } else {
       try {
-        results = await deps.deliver({ queueIds: rows.map((r) => r.id), mailFrom: message.mailFrom, recipients: rows.map((r) => r.email), domain: first.domain, raw: message.raw });
+        results = await deliverRows(deps.deliver, rows, message.mailFrom, message.raw);
       } catch (err) {
         // Senders return results instead of throwing; reaching this is a relay bug, and
         // the safe reaction is to try again later rather than to lose or bounce mail.

@@ -115,24 +115,26 @@ function headerList(fields: RawHeaderField[]): string[] {
   return names;
 }
 
+/** The relaxed body hash (bh=) of the body after the header block. */
+function bodyHashOf(raw: Buffer, split: number): string {
+  const body = split === -1 ? Buffer.alloc(0) : raw.subarray(split + 4);
+  const inPlace = relaxedBodyInPlace(body);
+  return (inPlace
+    ? createHash('sha256').update(inPlace)
+    : createHash('sha256').update(relaxedBody(body.toString('latin1')), 'latin1')).digest('base64');
+}
+
 /**
  * One DKIM-Signature per key, relaxed/relaxed (RFC 6376), rsa-sha256 or ed25519-sha256
  * (RFC 8463: Ed25519 over the SHA-256 of the data). Signing runs on libuv's thread pool,
  * so signatures of concurrent messages use every core.
  */
-async function createSignatureHeaders(raw: Buffer, keys: DkimKey[], now: Date | undefined): Promise<string[]> {
-  const split = raw.indexOf(HEADER_END);
-  const headerBlock = raw.toString('latin1', 0, split === -1 ? raw.length : split + 2);
-  const body = split === -1 ? Buffer.alloc(0) : raw.subarray(split + 4);
-  const inPlace = relaxedBodyInPlace(body);
-  const bodyHash = (inPlace
-    ? createHash('sha256').update(inPlace)
-    : createHash('sha256').update(relaxedBody(body.toString('latin1')), 'latin1')).digest('base64');
+async function createSignatureHeaders(headerBlock: string, bodyHash: string, keys: DkimKey[], now: Date | undefined): Promise<string[]> {
   const fields = headerFields(headerBlock);
   const names = headerList(fields);
   const signedHeaders = selectSignedHeaders(fields, names);
   const time = Math.floor((now ?? new Date()).getTime() / 1000);
-  return Promise.all(keys.map(async (key) => {
+  const signatures = await Promise.all(keys.map(async (key) => {
     const algorithm = key.algorithm === 'rsa' ? 'rsa-sha256' : 'ed25519-sha256';
     const tags = [
       'v=1', `a=${algorithm}`, 'c=relaxed/relaxed', `d=${domainToASCII(key.domain).toLowerCase()}`, `s=${key.selector}`,
@@ -147,6 +149,24 @@ async function createSignatureHeaders(raw: Buffer, keys: DkimKey[], now: Date | 
       : await signAsync(null, createHash('sha256').update(data).digest(), keyObject(key.privateKeyPem));
     return unsigned + signature.toString('base64');
   }));
+  // A signature that does not over-sign From would let a forged From pass: never emit one.
+  for (const signature of signatures) {
+    if (signedFieldNames(signature).filter((name) => name === 'from').length !== 2) {
+      throw new DkimSignError('DKIM signature does not over-sign From');
+    }
+  }
+  return signatures;
+}
+
+/** The keys must belong to the From domain or a parent of it, so the signature aligns for DMARC. */
+function checkAlignment(raw: Buffer, keys: DkimKey[]): void {
+  const fromDomain = headerFromDomain(raw);
+  if (!fromDomain) throw new DkimSignError('DKIM signing needs exactly one From field with one address');
+  for (const key of keys) {
+    if (!isSameOrSubdomain(fromDomain, domainToASCII(key.domain).toLowerCase())) {
+      throw new DkimSignError(`DKIM key for ${key.domain} does not align with the From domain ${fromDomain}`);
+    }
+  }
 }
 
 /**
@@ -157,22 +177,29 @@ async function createSignatureHeaders(raw: Buffer, keys: DkimKey[], now: Date | 
  */
 export async function signMessage(raw: Buffer, keys: DkimKey[], opts: { now?: Date } = {}): Promise<Buffer> {
   if (keys.length === 0) return raw;
-  const fromDomain = headerFromDomain(raw);
-  if (!fromDomain) throw new DkimSignError('DKIM signing needs exactly one From field with one address');
-  for (const key of keys) {
-    if (!isSameOrSubdomain(fromDomain, domainToASCII(key.domain).toLowerCase())) {
-      throw new DkimSignError(`DKIM key for ${key.domain} does not align with the From domain ${fromDomain}`);
-    }
-  }
-
-  const signatures = await createSignatureHeaders(raw, keys, opts.now);
-  // A signature that does not over-sign From would let a forged From pass: never emit one.
-  for (const signature of signatures) {
-    if (signedFieldNames(signature).filter((name) => name === 'from').length !== 2) {
-      throw new DkimSignError('DKIM signature does not over-sign From');
-    }
-  }
+  checkAlignment(raw, keys);
+  const split = raw.indexOf(HEADER_END);
+  const headerBlock = raw.toString('latin1', 0, split === -1 ? raw.length : split + 2);
+  const signatures = await createSignatureHeaders(headerBlock, bodyHashOf(raw, split), keys, opts.now);
   return Buffer.concat([Buffer.from(signatures.map((s) => `${s}\r\n`).join(''), 'latin1'), raw]);
+}
+
+/**
+ * Signs one message as several, each with its own header lines in front (`prefixes`, each
+ * complete lines ending in CRLF, e.g. a per-recipient List-Unsubscribe): for each prefix the
+ * DKIM-Signature fields followed by the prefix, so `result + raw` is that recipient's signed
+ * message. The body is hashed once for all of them. No keys: the prefixes come back as they are.
+ */
+export async function signWithHeaderPrefixes(prefixes: string[], raw: Buffer, keys: DkimKey[], opts: { now?: Date } = {}): Promise<string[]> {
+  if (keys.length === 0) return prefixes;
+  checkAlignment(raw, keys);
+  const split = raw.indexOf(HEADER_END);
+  const headerBlock = raw.toString('latin1', 0, split === -1 ? raw.length : split + 2);
+  const bodyHash = bodyHashOf(raw, split);
+  return Promise.all(prefixes.map(async (prefix) => {
+    const signatures = await createSignatureHeaders(prefix + headerBlock, bodyHash, keys, opts.now);
+    return signatures.map((s) => `${s}\r\n`).join('') + prefix;
+  }));
 }
 
 /** The signing step of the acceptance pipeline: looks up the keys of the From domain itself. */

@@ -15,7 +15,9 @@ import { privacyRouter } from './routes/privacy.ts';
 import { reportsRouter } from './routes/reports.ts';
 import type { PostOptions } from '../webhooks/http-post.ts';
 import type { Registry } from 'prom-client';
+import { unsubscribeRouter } from './routes/unsubscribe.ts';
 import type { DomainService } from '../domains/service.ts';
+import type { UnsubscribeTokens } from '../unsubscribe/token.ts';
 
 export interface HttpAppDeps {
   store: Store;
@@ -31,6 +33,8 @@ export interface HttpAppDeps {
   webhookPost: PostOptions;
   /** Prometheus registry served at /metrics (admin token required). */
   metrics?: Registry;
+  /** Checks the tokens of one-click unsubscribe links (the same keys the pipeline signs them with). */
+  unsubscribeTokens: UnsubscribeTokens;
   logger: Logger;
 }
 
@@ -45,6 +49,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       registry.metrics().then((text) => res.type(registry.contentType).send(text), next);
     });
   }
+  // Before the API's authentication: the link's own token is its credential.
+  app.use(unsubscribeRouter({ store: deps.store, tokens: deps.unsubscribeTokens, logger: deps.logger }));
   const json = express.json({ limit: Math.ceil(deps.maxMessageSize * 1.4) + 64 * 1024, strict: true });
   app.use('/v1', requireAccountToken(deps.store), json);
   app.use(emailsRouter({ accept: deps.accept, hostname: deps.hostname, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}) }));

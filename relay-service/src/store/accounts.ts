@@ -7,37 +7,65 @@ export interface Account {
   name: string;
   /** May send from unverified domains (development); every send answer says so. */
   sandbox: boolean;
+  /** Tags of bulk mail: a message with one of them carries one-click unsubscribe headers unless the send says otherwise. */
+  non_transactional_tags: string[];
   created_at: number;
+}
+
+interface AccountRow {
+  id: string;
+  name: string;
+  sandbox: boolean | number;
+  non_transactional_tags: string | null;
+  created_at: number | string;
 }
 
 // Read for every message; a change made here applies at once, one made by another instance within this time.
 const SANDBOX_CACHE_MS = 30_000;
 
+function fromRow(row: AccountRow): Account {
+  return {
+    id: row.id,
+    name: row.name,
+    sandbox: Boolean(row.sandbox),
+    non_transactional_tags: row.non_transactional_tags ? (JSON.parse(row.non_transactional_tags) as string[]) : [],
+    created_at: Number(row.created_at),
+  };
+}
+
 export class AccountRepository {
   private readonly knex: Knex;
   private readonly sandboxCache = createTtlCache<boolean>(SANDBOX_CACHE_MS, 10_000);
+  private readonly tagsCache = createTtlCache<ReadonlySet<string>>(SANDBOX_CACHE_MS, 10_000);
   constructor(knex: Knex) {
     this.knex = knex;
   }
 
   async create(name: string, now = Date.now(), options: { sandbox?: boolean } = {}): Promise<Account> {
-    const account: Account = { id: newId('acc', now), name, sandbox: options.sandbox ?? false, created_at: now };
-    await this.knex('accounts').insert(account);
+    const account: Account = { id: newId('acc', now), name, sandbox: options.sandbox ?? false, non_transactional_tags: [], created_at: now };
+    await this.knex('accounts').insert({ id: account.id, name, sandbox: account.sandbox, created_at: now });
     return account;
   }
 
   async get(id: string): Promise<Account | undefined> {
-    const row = await this.knex('accounts').where({ id }).first();
-    return row ? { ...row, sandbox: Boolean(row.sandbox) } : undefined;
+    const row: AccountRow | undefined = await this.knex('accounts').where({ id }).first();
+    return row ? fromRow(row) : undefined;
   }
 
   async list(): Promise<Account[]> {
-    return (await this.knex('accounts').orderBy('id')).map((row: Account) => ({ ...row, sandbox: Boolean(row.sandbox) }));
+    return (await this.knex('accounts').orderBy('id')).map(fromRow);
   }
 
   async setSandbox(id: string, sandbox: boolean): Promise<boolean> {
     this.sandboxCache.clear();
     return (await this.knex('accounts').where({ id }).update({ sandbox })) > 0;
+  }
+
+  /** Replaces the account's non-transactional tags (duplicates dropped, order kept). */
+  async setNonTransactionalTags(id: string, tags: string[]): Promise<boolean> {
+    this.tagsCache.clear();
+    const unique = [...new Set(tags)];
+    return (await this.knex('accounts').where({ id }).update({ non_transactional_tags: unique.length ? JSON.stringify(unique) : null })) > 0;
   }
 
   async isSandbox(id: string, now = Date.now()): Promise<boolean> {
@@ -46,5 +74,15 @@ export class AccountRepository {
     const sandbox = Boolean((await this.knex('accounts').where({ id }).first('sandbox'))?.sandbox);
     this.sandboxCache.set(id, sandbox, now);
     return sandbox;
+  }
+
+  /** Asked only for messages with tags and no per-send choice, so most sends never read it. */
+  async nonTransactionalTags(id: string, now = Date.now()): Promise<ReadonlySet<string>> {
+    const cached = this.tagsCache.get(id, now);
+    if (cached !== undefined) return cached;
+    const row = await this.knex('accounts').where({ id }).first('non_transactional_tags');
+    const tags: ReadonlySet<string> = new Set(row?.non_transactional_tags ? (JSON.parse(row.non_transactional_tags) as string[]) : []);
+    this.tagsCache.set(id, tags, now);
+    return tags;
   }
 }

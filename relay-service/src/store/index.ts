@@ -12,6 +12,7 @@ import { BounceRepository } from './bounces.ts';
 import { WebhookRepository } from './webhooks.ts';
 import { RetentionRepository } from './retention.ts';
 import { AnalyticsRepository } from './analytics.ts';
+import { UnsubscribeRepository } from './unsubscribes.ts';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
 import { createHotWrites, type HotWrites } from './hot-writes/index.ts';
 
@@ -30,6 +31,7 @@ export interface Store {
   webhooks: WebhookRepository;
   retention: RetentionRepository;
   analytics: AnalyticsRepository;
+  unsubscribes: UnsubscribeRepository;
   /** Group commit for writes that must share transactions and the WAL fsync. */
   writes: WriteBatcher;
   /** The per-message writes (accept, claim, attempt), on the group commit. */
@@ -56,5 +58,6 @@ export function createStore(db: Database, keyring: Keyring): Store {
     webhooks: new WebhookRepository(db.knex, keyring, db.dialect),
     retention: new RetentionRepository(db.knex),
     analytics: new AnalyticsRepository(db.knex, db.dialect),
+    unsubscribes: new UnsubscribeRepository(db.knex, suppressions),
   };
 }

@@ -23,6 +23,12 @@ export interface NewMessage {
   recipients: string[];
   /** Recipients on the account's suppression list, with the reason: recorded, never delivered. */
   suppressed?: Map<string, string>;
+  /**
+   * Set when each recipient gets its own header lines (one-click unsubscribe): the row ids,
+   * chosen beforehand because the lines name them, and per recipient the signed lines to put
+   * in front of `raw` at delivery (null for one never delivered). `raw` is then unsigned.
+   */
+  perRecipient?: { ids: string[]; headerPrefixes: (string | null)[] };
 }
 
 export interface InsertedMessage {
@@ -57,6 +63,8 @@ export interface RecipientRow {
   lease_owner: string | null;
   lease_expires_at: number | null;
   last_response: string | null;
+  /** Signed header lines delivered in front of the message's shared bytes (one-click unsubscribe), else null. */
+  header_prefix?: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -46,6 +46,19 @@ describe('relaypress-relay CLI', () => {
     assert.equal(revoked.code, 0);
   });
 
+  test('account update sets the non-transactional tags that turn one-click unsubscribe on by default', async () => {
+    const account = JSON.parse((await cli('account', 'create', '--name', 'News shop')).stdout);
+    assert.deepEqual(account.non_transactional_tags, []);
+    const updated = JSON.parse((await cli('account', 'update', '--account', account.id, '--non-transactional-tags', 'newsletter, promo')).stdout);
+    assert.deepEqual(updated.non_transactional_tags, ['newsletter', 'promo']);
+    const tooLong = await cli('account', 'update', '--account', account.id, '--non-transactional-tags', 'x'.repeat(65));
+    assert.equal(tooLong.code, 2);
+    assert.match(tooLong.stderr, /must be at most 64 characters/);
+    assert.equal((await cli('account', 'update', '--account', 'acc_missing', '--non-transactional-tags', 'a')).code, 2);
+    const cleared = JSON.parse((await cli('account', 'update', '--account', account.id, '--non-transactional-tags', '')).stdout);
+    assert.deepEqual(cleared.non_transactional_tags, []);
+  });
+
   test('trusted networks: add, list, refuse a bad one with the reason, remove', async () => {
     const account = JSON.parse((await cli('account', 'create', '--name', 'LAN shop')).stdout);
     const added = JSON.parse((await cli('trusted-network', 'add', '--account', account.id, '--cidr', '10.20.0.0/16', '--note', 'web servers')).stdout);

@@ -30,6 +30,14 @@ describe('SendEmailRequest, structured form', () => {
     assert.equal('attachments' in parsed && parsed.attachments?.[0]?.disposition, 'attachment');
   });
 
+  test('unsubscribe is a boolean on both forms; anything else is refused with the field', () => {
+    assert.equal((SendEmailRequest.parse({ ...VALID, unsubscribe: true }) as { unsubscribe?: boolean }).unsubscribe, true);
+    const raw = { envelope: { mail_from: 'shop@example.com', rcpt_to: ['customer@example.net'] }, raw: 'RnJvbTogYUBiLmNvDQoNCng=' };
+    assert.equal((SendEmailRequest.parse({ ...raw, unsubscribe: false }) as { unsubscribe?: boolean }).unsubscribe, false);
+    assert.equal(rejection({ ...VALID, unsubscribe: 'yes' }).field, 'unsubscribe');
+    assert.equal(rejection({ ...raw, unsubscribe: 1 }).field, 'unsubscribe');
+  });
+
   test('accepts unicode names, subjects and IDN domains', () => {
     const parsed = SendEmailRequest.parse({
       ...VALID,

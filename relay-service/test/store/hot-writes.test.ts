@@ -42,6 +42,21 @@ for (const engine of ENGINES) {
       assert.deepEqual(events.map((e) => [e.type, e.data]), [['queued', '{"source":"http"}'], ['queued', '{"source":"http"}']]);
     });
 
+    test('per-recipient header lines are stored on the rows with the ids chosen beforehand, and the claim hands them to delivery', async () => {
+      await tdb.db.knex('recipients').whereIn('status', ['queued', 'deferred']).update({ status: 'delivered' });
+      const perRecipient = { ids: ['rcpt_0000000001aaaaaaaaaaaaaaaa', 'rcpt_0000000001bbbbbbbbbbbbbbbb'], headerPrefixes: ['List-Unsubscribe: <https://r.test/u/1>\r\n', null] };
+      const outcome = await store.hotWrites.acceptMessage(message({ perRecipient, suppressed: new Map([['y@Two.TEST', 'unsubscribe']]) }), undefined, 1_500);
+      assert.equal(outcome.kind, 'inserted');
+      if (outcome.kind !== 'inserted') return;
+      assert.deepEqual(outcome.inserted.recipients.map((r) => r.id), perRecipient.ids);
+      const claimed = await store.queue.claimDue('w', 10, 60_000, 1_500);
+      assert.deepEqual(claimed.map((r) => [r.id, r.header_prefix]), [[perRecipient.ids[0], perRecipient.headerPrefixes[0]]]);
+      const plain = await store.hotWrites.acceptMessage(message(), undefined, 1_600);
+      if (plain.kind !== 'inserted') return assert.fail('not inserted');
+      const rows = await store.messages.recipientsOf([plain.inserted.messageId]);
+      assert.deepEqual(rows.map((r) => r.header_prefix), [null, null]);
+    });
+
     test('one Idempotency-Key in one batch: the first inserts, the same request replays, another request conflicts', async () => {
       const claim = { key: 'same-batch', requestHash: 'h1' };
       const [first, replay, conflict] = await Promise.all([

@@ -49,7 +49,8 @@ export function adminRouter(store: Store, domains: DomainService): Router {
   router.patch('/admin/accounts/:accountId', route(async (req, res) => {
     const a = await account(req);
     const body = parseBody(UpdateAccountRequest, req);
-    await store.accounts.setSandbox(a.id, body.sandbox);
+    if (body.sandbox !== undefined) await store.accounts.setSandbox(a.id, body.sandbox);
+    if (body.non_transactional_tags !== undefined) await store.accounts.setNonTransactionalTags(a.id, body.non_transactional_tags);
     const updated = (await store.accounts.get(a.id))!;
     res.json({ ...updated, created_at: iso(updated.created_at) });
   }));

@@ -12,9 +12,11 @@ export function domainOf(address: string): string {
 
 export function acceptedMessageRows(input: NewMessage, now: number) {
   const messageId = input.id ?? newId('msg', now);
-  const recipients = input.recipients.map((email) => {
+  const ids = input.perRecipient?.ids;
+  const recipients = input.recipients.map((email, i) => {
+    const id = ids ? ids[i]! : newId('rcpt', now);
     const reason = input.suppressed?.get(email);
-    return reason ? { id: newId('rcpt', now), email, suppressed: reason } : { id: newId('rcpt', now), email };
+    return reason ? { id, email, suppressed: reason } : { id, email };
   });
   const inserted: InsertedMessage = { messageId, recipients };
   const message = {
@@ -33,7 +35,8 @@ export function acceptedMessageRows(input: NewMessage, now: number) {
     metadata: JSON.stringify(input.metadata),
     created_at: now,
   };
-  const recipientRows = recipients.map((r) => ({
+  const prefixes = input.perRecipient?.headerPrefixes;
+  const recipientRows = recipients.map((r, i) => ({
     id: r.id,
     message_id: messageId,
     account_id: input.accountId,
@@ -42,6 +45,8 @@ export function acceptedMessageRows(input: NewMessage, now: number) {
     status: r.suppressed ? 'suppressed' : 'queued',
     attempts: 0,
     next_attempt_at: now,
+    // Only messages with per-recipient lines have the column: the others insert as before.
+    ...(prefixes ? { header_prefix: prefixes[i] ?? null } : {}),
     created_at: now,
     updated_at: now,
   }));

@@ -11,6 +11,8 @@ const INSERT_MESSAGE = `INSERT INTO messages (id, account_id, source, mail_from,
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_RECIPIENT = `INSERT INTO recipients (id, message_id, account_id, email, domain, status, attempts, next_attempt_at, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_RECIPIENT_WITH_PREFIX = `INSERT INTO recipients (id, message_id, account_id, email, domain, status, attempts, next_attempt_at, created_at, updated_at, header_prefix)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_EVENT = 'INSERT INTO events (id, account_id, message_id, recipient_id, recipient, type, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 const INSERT_IDEMPOTENCY = 'INSERT INTO idempotency_keys (account_id, key, request_hash, message_id, response, created_at) VALUES (?, ?, ?, ?, ?, ?)';
 const CLAIM = claimSql('sqlite');
@@ -45,9 +47,16 @@ export function createSqliteHotWrites(writes: WriteBatcher): HotWrites {
         }
         const m = rows.message;
         prepared(conn, INSERT_MESSAGE).run(m.id, m.account_id, m.source, m.mail_from, m.envelope_from, m.from_domain, m.from_header, m.subject, m.message_id_header, m.size, m.raw, m.tags, m.metadata, m.created_at);
-        const insertRecipient = prepared(conn, INSERT_RECIPIENT);
-        for (const r of rows.recipients) {
-          insertRecipient.run(r.id, r.message_id, r.account_id, r.email, r.domain, r.status, r.attempts, r.next_attempt_at, r.created_at, r.updated_at);
+        if (message.perRecipient) {
+          const insertRecipient = prepared(conn, INSERT_RECIPIENT_WITH_PREFIX);
+          for (const r of rows.recipients) {
+            insertRecipient.run(r.id, r.message_id, r.account_id, r.email, r.domain, r.status, r.attempts, r.next_attempt_at, r.created_at, r.updated_at, r.header_prefix ?? null);
+          }
+        } else {
+          const insertRecipient = prepared(conn, INSERT_RECIPIENT);
+          for (const r of rows.recipients) {
+            insertRecipient.run(r.id, r.message_id, r.account_id, r.email, r.domain, r.status, r.attempts, r.next_attempt_at, r.created_at, r.updated_at);
+          }
         }
         insertEvents(conn, rows.events);
         if (idempotency) {

@@ -4,6 +4,7 @@ import * as trustedNetworks from './20261129_002_trusted_networks.ts';
 import * as domainAuthentication from './20261129_003_domain_authentication.ts';
 import * as suppressions from './20261129_004_suppressions.ts';
 import * as bounces from './20261129_005_bounces.ts';
+import * as unsubscribe from './20261129_006_unsubscribe.ts';
 import * as webhooks from './20261129_007_webhooks.ts';
 import * as retention from './20261129_008_retention.ts';
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129_003_domain_authentication': domainAuthentication,
   '20261129_004_suppressions': suppressions,
   '20261129_005_bounces': bounces,
+  '20261129_006_unsubscribe': unsubscribe,
   '20261129_007_webhooks': webhooks,
   '20261129_008_retention': retention,
 };
