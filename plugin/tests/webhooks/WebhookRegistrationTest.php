@@ -206,6 +206,27 @@ final class WebhookRegistrationTest extends Webhook_Test_Case {
 		$this->assertSame( 'https://public.example.org/wp-json/relaypress/v1/webhooks', $relay->requests[0]['body']['url'] );
 	}
 
+	public function test_a_connection_from_wp_config_is_registered_on_the_first_admin_page_load_and_tried_once(): void {
+		$relay = $this->relay()->answer( 503 );
+		$this->assertNotFalse( has_action( 'admin_init', array( $this->plugin->webhook_registration, 'ensure_for_admin' ) ) );
+
+		$this->plugin->webhook_registration->ensure_for_admin(); // Fails: the relay is busy.
+		$this->plugin->webhook_registration->ensure_for_admin(); // Same connection: not again on every page load.
+		$this->assertCount( 1, $relay->requests );
+
+		$this->plugin->settings->update( array( 'api_token' => self::NEW_TOKEN ) ); // As a changed constant would.
+		$relay->answer( 201, $this->created( 'wh_1', 'whsec_1' ) );
+		$this->plugin->webhook_registration->ensure_for_admin();
+		$this->plugin->webhook_registration->ensure_for_admin();
+
+		$this->assertCount( 2, $relay->requests );
+		$this->assertTrue( $this->plugin->webhook_registration->is_current() );
+		wp_set_current_user( $this->user( 'editor' ) );
+		$this->plugin->settings->update( array( 'api_token' => 'rpk_yet_another_token_1234' ) );
+		$this->plugin->webhook_registration->ensure_for_admin();
+		$this->assertCount( 2, $relay->requests, 'an editor page load registered' );
+	}
+
 	public function test_uninstall_deletes_the_endpoint_at_the_relay(): void {
 		$relay = $this->relay()->answer( 201, $this->created( 'wh_1', 'whsec_1' ) )->answer( 204 );
 		$this->ok( 'POST', '/settings', array( 'api_token' => self::NEW_TOKEN ) );

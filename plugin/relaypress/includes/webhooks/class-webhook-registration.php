@@ -28,7 +28,8 @@ use RelayPress\Support\Clock;
  * never heard of it) and creates a new one. A failure never stops the settings from being
  * saved: it is stored, shown in the settings answer and as an admin notice, and retried on
  * the next save, by `POST /relaypress/v1/webhook-registration`, and, when it was the relay
- * being unreachable or busy, by a single WP-Cron event an hour later.
+ * being unreachable or busy, by a single WP-Cron event an hour later. A connection fixed in
+ * wp-config.php is registered on the next admin page load (ensure_for_admin()).
  */
 class Webhook_Registration {
 
@@ -156,6 +157,22 @@ class Webhook_Registration {
 	}
 
 	/**
+	 * `admin_init`: a connection set in wp-config.php is never "saved", so the first admin
+	 * page load after it changed registers it. Tried once per connection; after a failure,
+	 * the retries are the settings save, the admin route and cron, not every page load.
+	 */
+	public function ensure_for_admin(): void {
+		if ( wp_doing_ajax() || ! current_user_can( Rest::capability() ) || ! $this->settings->is_configured() || $this->is_current() ) {
+			return;
+		}
+		$error = $this->state()['error'];
+		if ( null !== $error && ( $error['connection'] ?? null ) === $this->connection() ) {
+			return;
+		}
+		$this->register();
+	}
+
+	/**
 	 * WP-Cron's retry after a temporary failure.
 	 */
 	public function retry(): void {
@@ -223,6 +240,7 @@ class Webhook_Registration {
 			'message'     => $message,
 			'http_status' => $data['relay_status'] ?? null,
 			'at'          => $this->clock->mysql(),
+			'connection'  => $this->connection(),
 		);
 		$this->store( $state );
 		if ( Relay_Client::is_temporary( $error ) && ! wp_next_scheduled( self::RETRY_HOOK ) ) {

@@ -28,5 +28,6 @@ class Webhooks {
 	public function register(): void {
 		add_action( 'rest_api_init', array( $this->receiver, 'register_routes' ) );
 		add_action( Webhook_Registration::RETRY_HOOK, array( $this->registration, 'retry' ) );
+		add_action( 'admin_init', array( $this->registration, 'ensure_for_admin' ) );
 	}
 }
