@@ -208,9 +208,11 @@ final class WebhookReceiverTest extends Webhook_Test_Case {
 	public function test_an_unknown_event_type_is_answered_200_and_ignored(): void {
 		$row = $this->sent_mail();
 
-		$data = $this->accepted( $this->event( 'delivered_by_carrier_pigeon' ) );
+		$data   = $this->accepted( $this->event( 'delivered_by_carrier_pigeon' ) );
+		$future = $this->accepted( array( 'id' => 'evt_future', 'type' => 'inbox_placement_measured_by_seed_accounts', 'created_at' => 'in a moment', 'data' => 'not an object' ) );
 
 		$this->assertSame( array( 'received' => true, 'ignored' => true ), $data );
+		$this->assertSame( $data, $future );
 		$this->assert_nothing_changed( $row );
 	}
 

@@ -18,8 +18,9 @@ use RelayPress\Support\Clock;
 /**
  * The checklist, in order; every refusal happens before anything is written:
  * body too large (413) → signature header missing or malformed (400) → signature or
- * timestamp refused (401) → body not an event (400) → unknown type (200, ignored) →
- * already recorded (200) → recorded (200).
+ * timestamp refused (401) → no JSON object with an id and a type (400) → unknown type (200,
+ * ignored: a newer relay's events) → other fields missing or invalid (400) → already
+ * recorded (200, duplicate) → recorded (200).
  */
 class Webhook_Receiver {
 
@@ -76,7 +77,7 @@ class Webhook_Receiver {
 			return $event;
 		}
 		if ( ! Delivery_Status::known( $event['type'] ) ) {
-			return new \WP_REST_Response( array( 'received' => true, 'ignored' => true ) ); // A newer relay's type: forward compatibility.
+			return new \WP_REST_Response( array( 'received' => true, 'ignored' => true ) ); // Forward compatibility: acknowledged, so the relay stops retrying.
 		}
 		$recorded = $this->recorder->record( $event );
 		if ( is_wp_error( $recorded ) ) {
@@ -101,17 +102,22 @@ class Webhook_Receiver {
 		if ( ! is_array( $json ) ) {
 			return self::invalid( __( 'The body is not a JSON object.', 'relaypress' ), null );
 		}
-		foreach ( array( 'id', 'type', 'created_at', 'message_id', 'recipient', 'data' ) as $field ) {
-			if ( ! array_key_exists( $field, $json ) ) {
-				/* translators: %s: field name */
-				return self::invalid( sprintf( __( 'The event has no %s.', 'relaypress' ), $field ), $field );
-			}
+		$missing = self::missing( $json, array( 'id', 'type' ) );
+		if ( null !== $missing ) {
+			return $missing;
 		}
 		if ( ! is_string( $json['id'] ) || ! preg_match( self::ID_PATTERN, $json['id'] ) ) {
 			return self::invalid( __( 'id must be a relay event id.', 'relaypress' ), 'id' );
 		}
-		if ( ! is_string( $json['type'] ) || ! preg_match( '/^[a-z0-9_]{1,30}$/', $json['type'] ) ) {
+		if ( ! is_string( $json['type'] ) || '' === $json['type'] || strlen( $json['type'] ) > 100 ) {
 			return self::invalid( __( 'type must be an event type.', 'relaypress' ), 'type' );
+		}
+		if ( ! Delivery_Status::known( $json['type'] ) ) { // A newer relay's type: its other fields are not this plugin's to judge.
+			return array( 'id' => $json['id'], 'type' => $json['type'], 'occurred_at' => '', 'message_id' => null, 'recipient' => null, 'data' => array() );
+		}
+		$missing = self::missing( $json, array( 'created_at', 'message_id', 'recipient', 'data' ) );
+		if ( null !== $missing ) {
+			return $missing;
 		}
 		$occurred_at = is_string( $json['created_at'] ) ? self::mysql_time( $json['created_at'] ) : null;
 		if ( null === $occurred_at ) {
@@ -148,6 +154,22 @@ class Webhook_Receiver {
 		} catch ( \Exception $e ) {
 			return null;
 		}
+	}
+
+	/**
+	 * The error for the first of $fields the event lacks (null is a value), or null.
+	 *
+	 * @param array<mixed> $json   Decoded body.
+	 * @param string[]     $fields Required keys.
+	 */
+	private static function missing( array $json, array $fields ): ?\WP_Error {
+		foreach ( $fields as $field ) {
+			if ( ! array_key_exists( $field, $json ) ) {
+				/* translators: %s: field name */
+				return self::invalid( sprintf( __( 'The event has no %s.', 'relaypress' ), $field ), $field );
+			}
+		}
+		return null;
 	}
 
 	private static function invalid( string $message, ?string $field ): \WP_Error {
