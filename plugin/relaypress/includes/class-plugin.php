@@ -97,12 +97,12 @@ final class Plugin {
 		$this->relay_client         = new Relay_Client( $this->settings );
 		$this->event_recorder       = new Event_Recorder( $this->event_repository, $this->log_repository, $this->clock );
 		$this->webhook_registration = new Webhook_Registration( $this->settings, $this->relay_client, new Secret_Box(), $this->clock );
-		$this->alerts            = new Alerts( $this->settings, $this->clock );
-		$this->fallback          = new Fallback( $this->settings, new Backup_Smtp(), $this->alerts, $this->clock );
-		$this->processor         = new Outbox_Processor( $this->outbox_repository, $this->log_repository, $this->relay_client, new Retry_Schedule(), $this->clock, $this->fallback, $this->event_recorder );
-		$this->outbox            = new Outbox( $this->outbox_repository, $this->log_repository, $this->processor, $this->clock );
-		$this->conflicts         = new Conflict_Detector();
-		$this->log               = new Log( $this->log_repository, $this->outbox_repository, $this->settings, $this->clock, $this->event_repository );
+		$this->alerts               = new Alerts( $this->settings, $this->clock );
+		$this->fallback             = new Fallback( $this->settings, new Backup_Smtp(), $this->alerts, $this->clock );
+		$this->processor            = new Outbox_Processor( $this->outbox_repository, $this->log_repository, $this->relay_client, new Retry_Schedule(), $this->clock, $this->fallback, $this->event_recorder );
+		$this->outbox               = new Outbox( $this->outbox_repository, $this->log_repository, $this->processor, $this->clock );
+		$this->conflicts            = new Conflict_Detector();
+		$this->log                  = new Log( $this->log_repository, $this->outbox_repository, $this->settings, $this->clock, $this->event_repository );
 	}
 
 	/**
