@@ -17,6 +17,7 @@ use RelayPress\Backup\Backup_Smtp;
 use RelayPress\Backup\Fallback;
 use RelayPress\Cron\Cron;
 use RelayPress\Lifecycle\Installer;
+use RelayPress\Log\Event_Repository;
 use RelayPress\Log\Log;
 use RelayPress\Log\Log_Repository;
 use RelayPress\Mail\Conflict_Detector;
@@ -31,6 +32,10 @@ use RelayPress\Settings\Secret_Box;
 use RelayPress\Settings\Settings;
 use RelayPress\Support\Clock;
 use RelayPress\Support\Text_Domain;
+use RelayPress\Webhooks\Event_Recorder;
+use RelayPress\Webhooks\Webhook_Receiver;
+use RelayPress\Webhooks\Webhook_Registration;
+use RelayPress\Webhooks\Webhooks;
 
 /**
  * The plugin's services, built once per request. Repositories read `$wpdb->prefix` on every
@@ -49,6 +54,9 @@ final class Plugin {
 	public Clock $clock;
 	public Outbox_Repository $outbox_repository;
 	public Log_Repository $log_repository;
+	public Event_Repository $event_repository;
+	public Event_Recorder $event_recorder;
+	public Webhook_Registration $webhook_registration;
 	public Relay_Client $relay_client;
 	public Outbox_Processor $processor;
 	public Outbox $outbox;
@@ -81,17 +89,20 @@ final class Plugin {
 	}
 
 	private function __construct() {
-		$this->clock             = new Clock();
-		$this->settings          = new Settings( new Secret_Box() );
-		$this->outbox_repository = new Outbox_Repository();
-		$this->log_repository    = new Log_Repository();
-		$this->relay_client      = new Relay_Client( $this->settings );
-		$this->alerts            = new Alerts( $this->settings, $this->clock );
-		$this->fallback          = new Fallback( $this->settings, new Backup_Smtp(), $this->alerts, $this->clock );
-		$this->processor         = new Outbox_Processor( $this->outbox_repository, $this->log_repository, $this->relay_client, new Retry_Schedule(), $this->clock, $this->fallback );
-		$this->outbox            = new Outbox( $this->outbox_repository, $this->log_repository, $this->processor, $this->clock );
-		$this->conflicts         = new Conflict_Detector();
-		$this->log               = new Log( $this->log_repository, $this->outbox_repository, $this->settings, $this->clock );
+		$this->clock                = new Clock();
+		$this->settings             = new Settings( new Secret_Box() );
+		$this->outbox_repository    = new Outbox_Repository();
+		$this->log_repository       = new Log_Repository();
+		$this->event_repository     = new Event_Repository();
+		$this->relay_client         = new Relay_Client( $this->settings );
+		$this->event_recorder       = new Event_Recorder( $this->event_repository, $this->log_repository, $this->clock );
+		$this->webhook_registration = new Webhook_Registration( $this->settings, $this->relay_client, new Secret_Box(), $this->clock );
+		$this->alerts               = new Alerts( $this->settings, $this->clock );
+		$this->fallback             = new Fallback( $this->settings, new Backup_Smtp(), $this->alerts, $this->clock );
+		$this->processor            = new Outbox_Processor( $this->outbox_repository, $this->log_repository, $this->relay_client, new Retry_Schedule(), $this->clock, $this->fallback, $this->event_recorder );
+		$this->outbox               = new Outbox( $this->outbox_repository, $this->log_repository, $this->processor, $this->clock );
+		$this->conflicts            = new Conflict_Detector();
+		$this->log                  = new Log( $this->log_repository, $this->outbox_repository, $this->settings, $this->clock, $this->event_repository );
 	}
 
 	/**
@@ -107,8 +118,9 @@ final class Plugin {
 			new Cron( $this->processor ),
 			$this->log,
 			new Text_Domain(),
-			new Admin_Notices( $this->conflicts, $this->settings ),
+			new Admin_Notices( $this->conflicts, $this->settings, $this->webhook_registration ),
 			new Rest( $this ),
+			new Webhooks( new Webhook_Receiver( $this->webhook_registration, $this->event_recorder, $this->clock ), $this->webhook_registration ),
 		);
 	}
 }

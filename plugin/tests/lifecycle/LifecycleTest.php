@@ -48,6 +48,23 @@ final class LifecycleTest extends Test_Case {
 		$this->assertSame( Schema::VERSION, get_option( Schema::VERSION_OPTION ) );
 	}
 
+	public function test_a_schema_2_site_gets_the_webhook_events_table_on_upgrade_and_keeps_its_log(): void {
+		global $wpdb;
+		$this->relay();
+		wp_mail( 'a@example.com', 'Before the upgrade', 'Body' );
+		$events = $wpdb->prefix . 'relaypress_log_events';
+		$wpdb->query( "DROP TABLE `{$events}`" );
+		update_option( Schema::VERSION_OPTION, '2' );
+
+		( new Installer() )->maybe_upgrade();
+
+		$this->assertSame( '3', get_option( Schema::VERSION_OPTION ) );
+		$this->assertTrue( $this->tables_exist() );
+		$this->assertSame( 'Before the upgrade', $this->log_rows()[0]['subject'] );
+		$this->assertSame( 'datetime(3)', $wpdb->get_row( "SHOW COLUMNS FROM `{$events}` LIKE 'occurred_at'", ARRAY_A )['Type'] );
+		$this->assertSame( 'event_id', $wpdb->get_row( "SHOW INDEX FROM `{$events}` WHERE Non_unique = 0 AND Key_name = 'event_id'", ARRAY_A )['Column_name'] );
+	}
+
 	public function test_uninstall_removes_tables_options_and_cron_events(): void {
 		Uninstaller::uninstall();
 

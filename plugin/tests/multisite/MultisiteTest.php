@@ -108,7 +108,7 @@ PHP
 			$site       = $state['sites'][ $id ];
 			$own_prefix = 1 === $id ? $prefix : $prefix . $id . '_';
 			$this->assertTrue( $site['installed'], "site {$id}" );
-			$this->assertSame( array( $own_prefix . 'relaypress_outbox', $own_prefix . 'relaypress_log', $own_prefix . 'relaypress_log_bodies' ), $site['tables'], "site {$id}" );
+			$this->assertSame( array( $own_prefix . 'relaypress_outbox', $own_prefix . 'relaypress_log', $own_prefix . 'relaypress_log_bodies', $own_prefix . 'relaypress_log_events' ), $site['tables'], "site {$id}" );
 			$this->assertTrue( $site['cron'], "site {$id}" );
 			$this->assertSame( 'Site ' . $id, $site['from_name'] );
 			$this->assertSame( 'rpk_site_' . $id, $site['token'] );

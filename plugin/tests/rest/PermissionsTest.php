@@ -1,9 +1,10 @@
 <?php
 /**
- * Every route of relaypress/v1 is for administrators only (or whoever the site's filter says).
+ * Every route of relaypress/v1 is for administrators only (or whoever the site's filter says),
+ * except the relay's webhook receiver, which is authenticated by its signature instead.
  *
  * The routes are read from the REST server, so a route added later is covered without
- * touching this file.
+ * touching this file; a second public route would have to be added to PUBLIC_ROUTES here.
  *
  * @package RelayPress
  */
@@ -16,10 +17,13 @@ use RelayPress\Tests\Rest_Test_Case;
 
 final class PermissionsTest extends Rest_Test_Case {
 
+	/** Routes without a login: the relay signs its requests (see tests/webhooks). */
+	private const PUBLIC_ROUTES = array( '/relaypress/v1/webhooks' );
+
 	public function test_the_namespace_has_the_routes_the_admin_app_uses(): void {
 		$paths = array_unique( array_column( $this->endpoints(), 'path_pattern' ) );
 
-		foreach ( array( '/relaypress/v1/settings', '/relaypress/v1/connection-test', '/relaypress/v1/test-email', '/relaypress/v1/log', '/relaypress/v1/log/(?P<id>\d+)', '/relaypress/v1/log/resend', '/relaypress/v1/log/delete', '/relaypress/v1/log/export', '/relaypress/v1/relay/messages', '/relaypress/v1/relay/messages/(?P<id>[A-Za-z0-9_-]{1,100})' ) as $expected ) {
+		foreach ( array( '/relaypress/v1/settings', '/relaypress/v1/connection-test', '/relaypress/v1/test-email', '/relaypress/v1/log', '/relaypress/v1/log/(?P<id>\d+)', '/relaypress/v1/log/resend', '/relaypress/v1/log/delete', '/relaypress/v1/log/export', '/relaypress/v1/relay/messages', '/relaypress/v1/relay/messages/(?P<id>[A-Za-z0-9_-]{1,100})', '/relaypress/v1/webhook-registration' ) as $expected ) {
 			$this->assertContains( $expected, $paths );
 		}
 		$this->assertGreaterThanOrEqual( 12, count( $this->endpoints() ) );
@@ -32,6 +36,10 @@ final class PermissionsTest extends Rest_Test_Case {
 			}
 			foreach ( $handlers as $handler ) {
 				$this->assertIsCallable( $handler['permission_callback'] ?? null, $path );
+				if ( ! in_array( $path, self::PUBLIC_ROUTES, true ) ) {
+					$this->assertInstanceOf( \RelayPress\Rest\Controller::class, $handler['permission_callback'][0], $path );
+					$this->assertSame( 'permission', $handler['permission_callback'][1], $path );
+				}
 				foreach ( $handler['args'] as $name => $arg ) {
 					$this->assertArrayHasKey( 'type', $arg, "{$path} {$name}" );
 					$this->assertIsCallable( $arg['validate_callback'] ?? null, "{$path} {$name}" );
@@ -65,6 +73,28 @@ final class PermissionsTest extends Rest_Test_Case {
 		}
 	}
 
+	public function test_the_only_public_route_is_the_webhook_receiver_and_it_refuses_unsigned_requests_from_anyone(): void {
+		$public = array();
+		foreach ( rest_get_server()->get_routes( 'relaypress/v1' ) as $path => $handlers ) {
+			foreach ( $handlers as $handler ) {
+				if ( '__return_true' === ( $handler['permission_callback'] ?? null ) ) {
+					$public[] = $path;
+				}
+			}
+		}
+		$this->assertSame( self::PUBLIC_ROUTES, $public );
+
+		$relay = $this->relay();
+		foreach ( array( 0, $this->user( 'subscriber' ), $this->user( 'editor' ), $this->user( 'administrator' ) ) as $user ) {
+			wp_set_current_user( $user );
+			$response = $this->request( 'POST', '/webhooks', array( 'id' => 'evt_1', 'type' => 'delivered', 'created_at' => gmdate( 'c' ), 'message_id' => 'msg_1', 'recipient' => 'a@example.com', 'data' => array() ) );
+			$this->assertSame( 400, $response->get_status(), "user {$user}" );
+			$this->assertSame( 'relaypress_webhook_signature_missing', $response->get_data()['code'] );
+		}
+		$this->assertSame( 0, $this->plugin->event_repository->count() );
+		$this->assertSame( array(), $relay->requests );
+	}
+
 	public function test_a_site_can_lower_the_capability_with_the_filter(): void {
 		add_filter( 'relaypress_required_capability', static fn() => 'edit_others_posts' );
 		wp_set_current_user( $this->user( 'editor' ) );
@@ -94,8 +124,8 @@ final class PermissionsTest extends Rest_Test_Case {
 	private function endpoints(): array {
 		$endpoints = array();
 		foreach ( rest_get_server()->get_routes( 'relaypress/v1' ) as $pattern => $handlers ) {
-			if ( '/relaypress/v1' === $pattern ) {
-				continue; // The namespace index, core's.
+			if ( '/relaypress/v1' === $pattern || in_array( $pattern, self::PUBLIC_ROUTES, true ) ) {
+				continue; // The namespace index, core's; the signed receiver, tested above.
 			}
 			$path = preg_replace( array( '/\(\?P<id>\\\\d\+\)/', '/\(\?P<id>[^)]*\)/' ), array( '1', 'msg_1' ), $pattern );
 			foreach ( $handlers as $handler ) {

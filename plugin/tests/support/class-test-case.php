@@ -50,6 +50,8 @@ abstract class Test_Case extends TestCase {
 		}
 		delete_option( Settings::OPTION );
 		delete_option( Conflict_Detector::FOREIGN_MAILER_OPTION );
+		delete_option( \RelayPress\Webhooks\Webhook_Registration::OPTION );
+		wp_clear_scheduled_hook( \RelayPress\Webhooks\Webhook_Registration::RETRY_HOOK );
 		$this->plugin->settings->update(
 			array(
 				'relay_url' => self::RELAY_URL,

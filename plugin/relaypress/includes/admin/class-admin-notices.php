@@ -13,6 +13,7 @@ defined( 'ABSPATH' ) || exit;
 
 use RelayPress\Mail\Conflict_Detector;
 use RelayPress\Settings\Settings;
+use RelayPress\Webhooks\Webhook_Registration;
 
 /**
  * Admin notices only; the settings screen itself comes with the admin app.
@@ -21,10 +22,12 @@ class Admin_Notices {
 
 	private Conflict_Detector $conflicts;
 	private Settings $settings;
+	private ?Webhook_Registration $webhook;
 
-	public function __construct( Conflict_Detector $conflicts, Settings $settings ) {
+	public function __construct( Conflict_Detector $conflicts, Settings $settings, ?Webhook_Registration $webhook = null ) {
 		$this->conflicts = $conflicts;
 		$this->settings  = $settings;
+		$this->webhook   = $webhook;
 	}
 
 	public function register(): void {
@@ -42,6 +45,10 @@ class Admin_Notices {
 		}
 		if ( $this->settings->token_unreadable() ) {
 			$messages[] = __( 'The stored relay API token cannot be decrypted (the encryption key or salts changed). Enter it again.', 'relaypress' );
+		}
+		$webhook_error = null === $this->webhook ? null : $this->webhook->view()['error'];
+		if ( null !== $webhook_error && $this->settings->is_configured() ) {
+			$messages[] = $webhook_error['message'] . ' ' . __( 'The email log shows only what this site sent until it is; saving the settings tries again.', 'relaypress' );
 		}
 		return $messages;
 	}

@@ -70,5 +70,6 @@ class Cron {
 	public static function unschedule(): void {
 		wp_clear_scheduled_hook( self::PROCESS_HOOK );
 		wp_clear_scheduled_hook( Log::PURGE_HOOK );
+		wp_clear_scheduled_hook( \RelayPress\Webhooks\Webhook_Registration::RETRY_HOOK );
 	}
 }

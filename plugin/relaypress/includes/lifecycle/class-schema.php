@@ -17,7 +17,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Schema {
 
-	public const VERSION        = '2'; // 2: sent_via (relay or backup_smtp).
+	public const VERSION        = '3'; // 2: sent_via (relay or backup_smtp). 3: relaypress_log_events (webhooks).
 	public const VERSION_OPTION = 'relaypress_db_version';
 
 	/**
@@ -29,6 +29,7 @@ final class Schema {
 			$wpdb->prefix . 'relaypress_outbox',
 			$wpdb->prefix . 'relaypress_log',
 			$wpdb->prefix . 'relaypress_log_bodies',
+			$wpdb->prefix . 'relaypress_log_events',
 		);
 	}
 
@@ -94,6 +95,22 @@ CREATE TABLE {$p}relaypress_log_bodies (
   created_at datetime NOT NULL,
   PRIMARY KEY  (log_id),
   KEY created_at (created_at)
+) $collate;
+CREATE TABLE {$p}relaypress_log_events (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  event_id varchar(100) NOT NULL,
+  log_id bigint(20) unsigned NULL,
+  relay_message_id varchar(100) NULL,
+  type varchar(30) NOT NULL,
+  recipient varchar(320) NULL,
+  data longtext NOT NULL,
+  occurred_at datetime(3) NOT NULL,
+  received_at datetime NOT NULL,
+  PRIMARY KEY  (id),
+  UNIQUE KEY event_id (event_id),
+  KEY log_occurred (log_id,occurred_at),
+  KEY relay_message_id (relay_message_id),
+  KEY received_at (received_at)
 ) $collate;"
 		);
 		update_option( self::VERSION_OPTION, self::VERSION, true );

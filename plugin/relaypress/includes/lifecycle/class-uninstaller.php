@@ -13,7 +13,11 @@ defined( 'ABSPATH' ) || exit;
 
 use RelayPress\Cron\Cron;
 use RelayPress\Mail\Conflict_Detector;
+use RelayPress\Relay\Relay_Client;
+use RelayPress\Settings\Secret_Box;
 use RelayPress\Settings\Settings;
+use RelayPress\Support\Clock;
+use RelayPress\Webhooks\Webhook_Registration;
 
 /**
  * Called from uninstall.php, on every site of a network.
@@ -26,6 +30,7 @@ final class Uninstaller {
 
 	public static function uninstall_site(): void {
 		Cron::unschedule();
+		self::deregister_webhook();
 		$settings = get_option( Settings::OPTION, array() );
 		if ( is_array( $settings ) && ! empty( $settings['keep_data'] ) ) {
 			return;
@@ -36,5 +41,17 @@ final class Uninstaller {
 		foreach ( \RelayPress\Alert\Alerts::KINDS as $kind ) {
 			delete_option( \RelayPress\Alert\Alerts::LAST_SENT . $kind );
 		}
+	}
+
+	/**
+	 * The receiver route goes with the plugin, so the relay's endpoint goes too (best effort,
+	 * kept data or not: a reinstalled plugin registers anew when its settings are saved).
+	 */
+	private static function deregister_webhook(): void {
+		if ( false === get_option( Webhook_Registration::OPTION ) ) {
+			return;
+		}
+		$settings = new Settings( new Secret_Box() );
+		( new Webhook_Registration( $settings, new Relay_Client( $settings ), new Secret_Box(), new Clock() ) )->deregister();
 	}
 }

@@ -17,13 +17,21 @@ use RelayPress\Mail\Built_Message;
 
 /**
  * Statuses: `queued` (in the outbox here), `sent` (the relay accepted it), `failed` (refused,
- * or retries exhausted, here). What happens after the relay is the relay's to report.
+ * or retries exhausted, here; or the relay reported it could not process it). What happens
+ * after the relay is the relay's to report, through webhooks: `delivered`, `deferred` and
+ * `bounced` (see Delivery_Status for how several recipients make one status).
  */
 class Log_Repository {
 
-	public const QUEUED = 'queued';
-	public const SENT   = 'sent';
-	public const FAILED = 'failed';
+	public const QUEUED    = 'queued';
+	public const SENT      = 'sent';
+	public const FAILED    = 'failed';
+	public const DELIVERED = 'delivered';
+	public const DEFERRED  = 'deferred';
+	public const BOUNCED   = 'bounced';
+
+	/** Every status a row can have, for filters. */
+	public const STATUSES = array( self::QUEUED, self::SENT, self::DEFERRED, self::DELIVERED, self::BOUNCED, self::FAILED );
 
 	public function table(): string {
 		global $wpdb;
@@ -89,15 +97,15 @@ class Log_Repository {
 	}
 
 	/**
-	 * One entry with its body (`body` is null once purged).
+	 * One entry with its body (`body` is null once purged, or when not asked for).
 	 *
 	 * @return array<string, mixed>|null
 	 */
-	public function find( int $id ): ?array {
+	public function find( int $id, bool $with_body = true ): ?array {
 		global $wpdb;
 		$row = $wpdb->get_row( $wpdb->prepare( "SELECT * FROM {$this->table()} WHERE id = %d", $id ), ARRAY_A );
-		if ( ! is_array( $row ) ) {
-			return null;
+		if ( ! is_array( $row ) || ! $with_body ) {
+			return is_array( $row ) ? $row + array( 'body' => null ) : null;
 		}
 		$body        = $wpdb->get_row( $wpdb->prepare( "SELECT raw_mime, envelope FROM {$this->bodies_table()} WHERE log_id = %d", $id ), ARRAY_A );
 		$row['body'] = is_array( $body ) ? array(
@@ -154,11 +162,23 @@ class Log_Repository {
 	}
 
 	/**
-	 * Deletes an entry and its body (its outbox row is left to finish or be purged).
+	 * The newest entry the relay knows by this id, locked until the transaction ends (so two
+	 * webhooks for one message update its status one after the other).
+	 */
+	public function lock_by_relay_message_id( string $relay_message_id ): ?int {
+		global $wpdb;
+		$id = $wpdb->get_var( $wpdb->prepare( "SELECT id FROM {$this->table()} WHERE relay_message_id = %s ORDER BY id DESC LIMIT 1 FOR UPDATE", $relay_message_id ) );
+		return null === $id ? null : (int) $id;
+	}
+
+	/**
+	 * Deletes an entry, its body and its webhook events (its outbox row is left to finish or
+	 * be purged).
 	 */
 	public function delete( int $id ): bool {
 		global $wpdb;
 		$wpdb->delete( $this->bodies_table(), array( 'log_id' => $id ) );
+		$wpdb->delete( ( new Event_Repository() )->table(), array( 'log_id' => $id ) );
 		return (bool) $wpdb->delete( $this->table(), array( 'id' => $id ) );
 	}
 

@@ -17,7 +17,7 @@ use RelayPress\Support\Clock;
 
 /**
  * Bodies (raw MIME with attachments) are kept `body_retention_days`, entries
- * `log_retention_days`; finished outbox rows go with the entries.
+ * `log_retention_days`; finished outbox rows and webhook events go with the entries.
  */
 class Log {
 
@@ -27,12 +27,14 @@ class Log {
 	private Outbox_Repository $outbox;
 	private Settings $settings;
 	private Clock $clock;
+	private ?Event_Repository $events;
 
-	public function __construct( Log_Repository $log, Outbox_Repository $outbox, Settings $settings, Clock $clock ) {
+	public function __construct( Log_Repository $log, Outbox_Repository $outbox, Settings $settings, Clock $clock, ?Event_Repository $events = null ) {
 		$this->log      = $log;
 		$this->outbox   = $outbox;
 		$this->settings = $settings;
 		$this->clock    = $clock;
+		$this->events   = $events;
 	}
 
 	public function register(): void {
@@ -40,13 +42,16 @@ class Log {
 	}
 
 	/**
-	 * @return array{entries: int, bodies: int, outbox: int}
+	 * @return array{entries: int, bodies: int, outbox: int, events?: int}
 	 */
 	public function purge(): array {
 		$entries_before = $this->clock->mysql( -DAY_IN_SECONDS * $this->settings->log_retention_days() );
 		$bodies_before  = $this->clock->mysql( -DAY_IN_SECONDS * min( $this->settings->body_retention_days(), $this->settings->log_retention_days() ) );
 		$purged         = $this->log->purge( $entries_before, $bodies_before );
 		$purged['outbox'] = $this->outbox->purge_finished( $entries_before );
+		if ( null !== $this->events ) {
+			$purged['events'] = $this->events->purge( $entries_before, $this->log->table() );
+		}
 		return $purged;
 	}
 }

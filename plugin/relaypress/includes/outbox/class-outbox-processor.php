@@ -17,6 +17,7 @@ use RelayPress\Relay\Relay_Client;
 use RelayPress\Relay\Send_Result;
 use RelayPress\Support\Clock;
 use RelayPress\Support\Uuid;
+use RelayPress\Webhooks\Event_Recorder;
 
 /**
  * run() is the WP-Cron job: claim due rows → deliver each → stop early when the relay is
@@ -34,14 +35,16 @@ class Outbox_Processor {
 	private Retry_Schedule $schedule;
 	private Clock $clock;
 	private ?Fallback $fallback;
+	private ?Event_Recorder $events;
 
-	public function __construct( Outbox_Repository $outbox, Log_Repository $log, Relay_Client $client, Retry_Schedule $schedule, Clock $clock, ?Fallback $fallback = null ) {
+	public function __construct( Outbox_Repository $outbox, Log_Repository $log, Relay_Client $client, Retry_Schedule $schedule, Clock $clock, ?Fallback $fallback = null, ?Event_Recorder $events = null ) {
 		$this->outbox   = $outbox;
 		$this->log      = $log;
 		$this->client   = $client;
 		$this->schedule = $schedule;
 		$this->clock    = $clock;
 		$this->fallback = $fallback;
+		$this->events   = $events;
 	}
 
 	/**
@@ -133,6 +136,9 @@ class Outbox_Processor {
 		if ( $result->accepted() ) {
 			$this->outbox->mark_sent( $id, $lock_token, $attempts, $result->relay_message_id, $now );
 			$this->log->update( $log_id, array( 'status' => Log_Repository::SENT, 'sent_via' => Fallback::VIA_RELAY, 'attempts' => $attempts, 'relay_message_id' => $result->relay_message_id, 'last_error' => null, 'updated_at' => $now ) );
+			if ( null !== $this->events && null !== $result->relay_message_id ) {
+				$this->events->attach( $log_id, $result->relay_message_id ); // A webhook may have overtaken the relay's answer.
+			}
 		}
 		if ( $result->permanent() ) {
 			$this->outbox->mark_failed( $id, $lock_token, $attempts, $result->describe(), $now );

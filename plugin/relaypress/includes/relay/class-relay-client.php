@@ -14,7 +14,8 @@ defined( 'ABSPATH' ) || exit;
 use RelayPress\Settings\Settings;
 
 /**
- * `POST /v1/emails` with the raw message, `GET /v1/messages/:id`, `GET /healthz`.
+ * `POST /v1/emails` with the raw message, `GET /v1/messages/:id`, `GET /healthz`, and
+ * the webhook endpoints (send_json()).
  * Every answer becomes a Send_Result through one table (classify()).
  */
 class Relay_Client {
@@ -96,13 +97,42 @@ class Relay_Client {
 	 * @return array<string, mixed>|\WP_Error
 	 */
 	public function get_json( string $path, array $query = array() ) {
-		$response = $this->get( $path, $query );
+		return $this->json_answer( $this->get( $path, $query ) );
+	}
+
+	/**
+	 * A POST, PATCH or DELETE with a JSON body (or none), answered as get_json() answers.
+	 *
+	 * @param array<string, mixed>|null $body Request body.
+	 * @return array<string, mixed>|\WP_Error
+	 */
+	public function send_json( string $method, string $path, ?array $body = null ) {
+		return $this->json_answer( $this->request( $method, $path, null === $body ? null : (string) wp_json_encode( $body ) ) );
+	}
+
+	/**
+	 * True for a relay answer worth retrying later: no answer at all, 5xx, 408 or 429.
+	 */
+	public static function is_temporary( \WP_Error $error ): bool {
+		$data   = (array) $error->get_error_data();
+		$status = $data['relay_status'] ?? null;
+		return null === $status ? 'not_configured' !== ( $data['relay_code'] ?? '' ) : ( $status >= 500 || in_array( (int) $status, self::TEMPORARY_CLIENT_ERRORS, true ) );
+	}
+
+	/**
+	 * A 2xx JSON object (an empty 2xx body counts as an empty object), or the error.
+	 *
+	 * @param array<string, mixed>|\WP_Error $response HTTP API result.
+	 * @return array<string, mixed>|\WP_Error
+	 */
+	private function json_answer( $response ) {
 		if ( is_wp_error( $response ) ) {
 			$kind = 'relaypress_not_configured' === $response->get_error_code() ? 'not_configured' : ( self::is_tls_error( $response ) ? 'tls_error' : 'unreachable' );
 			return new \WP_Error( 'relaypress_relay_' . $kind, $response->get_error_message(), array( 'relay_status' => null, 'relay_code' => $kind ) );
 		}
 		$status = (int) wp_remote_retrieve_response_code( $response );
-		$json   = json_decode( (string) wp_remote_retrieve_body( $response ), true );
+		$raw    = (string) wp_remote_retrieve_body( $response );
+		$json   = '' === trim( $raw ) && 204 === $status ? array() : json_decode( $raw, true );
 		if ( $status >= 200 && $status < 300 && is_array( $json ) ) {
 			return $json;
 		}
@@ -190,7 +220,7 @@ class Relay_Client {
 			'timeout'     => self::TOTAL_TIMEOUT,
 			'redirection' => 0,
 			'headers'     => $headers,
-			'user-agent'  => 'RelayPress/' . RELAYPRESS_VERSION . '; ' . home_url( '/' ),
+			'user-agent'  => 'RelayPress/' . ( defined( 'RELAYPRESS_VERSION' ) ? RELAYPRESS_VERSION : '0' ) . '; ' . home_url( '/' ), // Not defined in uninstall.php.
 		);
 		if ( null !== $body ) {
 			$args['body'] = $body;

@@ -11,11 +11,13 @@ namespace RelayPress\Rest;
 
 defined( 'ABSPATH' ) || exit;
 
+use RelayPress\Log\Delivery_Status;
 use RelayPress\Log\Log_Repository;
 
 /**
  * Entries come out typed, free text HTML-escaped (see Output). The list sends X-WP-Total
- * and X-WP-TotalPages as core's collections do.
+ * and X-WP-TotalPages as core's collections do. One entry comes with its timeline: the
+ * events the relay reported by webhook, oldest first.
  */
 class Log_Controller extends Controller {
 
@@ -94,6 +96,7 @@ class Log_Controller extends Controller {
 				'mail_from' => Output::text( $entry['body']['envelope']['mail_from'] ?? '' ),
 				'rcpt_to'   => array_map( array( Output::class, 'text' ), array_values( (array) ( $entry['body']['envelope']['rcpt_to'] ?? array() ) ) ),
 			),
+			'events'          => array_map( array( self::class, 'event' ), $this->plugin->event_repository->for_log( (int) $entry['id'], $entry['relay_message_id'] ) ),
 		);
 		return new \WP_REST_Response( $data );
 	}
@@ -184,6 +187,22 @@ class Log_Controller extends Controller {
 	}
 
 	/**
+	 * One webhook event of an entry's timeline.
+	 *
+	 * @param array<string, mixed> $event Event_Repository::for_log() item.
+	 * @return array{id: string, type: string, recipient: string|null, occurred_at: string, description: string}
+	 */
+	public static function event( array $event ): array {
+		return array(
+			'id'          => Output::text( $event['event_id'] ),
+			'type'        => sanitize_key( (string) $event['type'] ),
+			'recipient'   => Output::nullable_text( $event['recipient'] ),
+			'occurred_at' => str_replace( ' ', 'T', substr( (string) $event['occurred_at'], 0, 23 ) ) . 'Z',
+			'description' => Output::text( Delivery_Status::describe( (string) $event['type'], (array) $event['data'] ) ),
+		);
+	}
+
+	/**
 	 * Search and filter arguments, shared with the CSV export.
 	 *
 	 * @return array<string, array<string, mixed>>
@@ -196,7 +215,7 @@ class Log_Controller extends Controller {
 		);
 		return array(
 			'q'      => self::arg( array( 'type' => 'string', 'maxLength' => 200, 'description' => __( 'Recipient, sender or subject contains.', 'relaypress' ) ), null, 'sanitize_text_field' ),
-			'status' => self::arg( array( 'type' => 'string', 'enum' => array( Log_Repository::QUEUED, Log_Repository::SENT, Log_Repository::FAILED ), 'description' => __( 'Only entries with this status.', 'relaypress' ) ) ),
+			'status' => self::arg( array( 'type' => 'string', 'enum' => Log_Repository::STATUSES, 'description' => __( 'Only entries with this status.', 'relaypress' ) ) ),
 			'source' => self::arg( array( 'type' => 'string', 'maxLength' => 100, 'description' => __( 'Only entries sent by this plugin or theme.', 'relaypress' ) ), null, 'sanitize_text_field' ),
 			'after'  => $date( __( 'Created at or after (RFC 3339).', 'relaypress' ) ),
 			'before' => $date( __( 'Created before (RFC 3339).', 'relaypress' ) ),

@@ -16,7 +16,8 @@ use RelayPress\Plugin;
 /**
  * One small controller per resource. Every route requires the capability from
  * `relaypress_required_capability` (default `manage_options`); in a browser, WordPress's
- * cookie authentication adds the `X-WP-Nonce` check as for every REST route.
+ * cookie authentication adds the `X-WP-Nonce` check as for every REST route. The one
+ * exception in the namespace, the relay's signed webhook receiver, is the Webhooks area's.
  */
 class Rest {
 
@@ -51,6 +52,7 @@ class Rest {
 			new Log_Controller( $this->plugin ),
 			new Log_Export_Controller( $this->plugin ),
 			new Relay_Controller( $this->plugin ),
+			new Webhook_Registration_Controller( $this->plugin ),
 		);
 	}
 

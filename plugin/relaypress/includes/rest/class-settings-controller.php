@@ -16,7 +16,8 @@ use RelayPress\Settings\Settings;
 /**
  * Secrets are write-only: GET says whether one is set (and its last four characters for
  * the token), never the value. A field fixed by a wp-config.php constant is reported
- * `locked` and ignored on POST.
+ * `locked` and ignored on POST. `webhook` says whether the relay reports back to this site
+ * (never the webhook secret).
  */
 class Settings_Controller extends Controller {
 
@@ -53,6 +54,9 @@ class Settings_Controller extends Controller {
 			}
 		}
 		$this->plugin->settings->update( $changes );
+		// Connecting (or reconnecting) registers the webhook; a failure is reported in the
+		// answer's `webhook.error`, never a failure to save.
+		$this->plugin->webhook_registration->ensure();
 		return new \WP_REST_Response( $this->view() );
 	}
 
@@ -78,6 +82,19 @@ class Settings_Controller extends Controller {
 		$view['token_unusable']           = $settings->token_unreadable();
 		$view['backup_smtp_password_set'] = '' !== (string) $settings->get( 'backup_smtp_password' );
 		$view['locked']                   = $locked;
+		$webhook                          = $this->plugin->webhook_registration->view();
+		$view['webhook']                  = array(
+			'registered'    => $webhook['registered'],
+			'url'           => esc_url_raw( $webhook['url'] ),
+			'registered_at' => Output::utc_date( $webhook['registered_at'] ),
+			'error'         => null === $webhook['error'] ? null : array(
+				'code'        => sanitize_key( $webhook['error']['code'] ),
+				'message'     => Output::text( $webhook['error']['message'] ),
+				'http_status' => $webhook['error']['http_status'],
+				'at'          => Output::utc_date( $webhook['error']['at'] ),
+				'retry_at'    => Output::utc_date( $webhook['error']['retry_at'] ),
+			),
+		);
 		return $view;
 	}
 
