@@ -46,6 +46,9 @@ export async function startMailWorld(): Promise<MailWorld> {
     RELAY_DNS_SERVERS: dns.address,
     RELAY_MX_PORT: String(sink.port),
     RELAY_RETRY_SCHEDULE: '1s',
+    // WordPress runs next to the relay on loopback: its webhook receiver is a private address.
+    RELAY_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    RELAY_WEBHOOK_RETRY_SCHEDULE: '500ms',
   };
   let relay: RelayProcess;
   try {
