@@ -30,6 +30,7 @@ import { startRetentionPurger } from './retention/purger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { RelayError } from './errors.ts';
 import { createUnsubscribeTokens } from './unsubscribe/token.ts';
+import { createTrackingTokens } from './tracking/token.ts';
 
 export interface RunningRelay {
   logger: Logger;
@@ -80,11 +81,13 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const verp = createVerp(keyring.deriveKey('verp'));
   const metrics = createMetrics(store);
   const unsubscribeTokens = createUnsubscribeTokens(keyring.deriveKey('unsubscribe'));
+  const trackingTokens = createTrackingTokens(keyring.deriveKey('tracking'));
   // RFC 8058 asks for an HTTPS URI; mailbox providers ignore one-click on plain HTTP.
   if (!config.publicUrl.startsWith('https://')) logger.warn({ event: 'relay.public_url_not_https', publicUrl: config.publicUrl }, 'RELAY_PUBLIC_URL is not https: mailbox providers will not offer one-click unsubscribe for its links');
   const pipeline = createAcceptPipeline({
     store, sign: signMessage, verp, hostname: config.hostname, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients, logger,
     unsubscribe: { baseUrl: config.publicUrl.replace(/\/+$/, ''), tokens: unsubscribeTokens },
+    tracking: { baseUrl: config.publicUrl.replace(/\/+$/, ''), tokens: trackingTokens },
   });
   // Both front doors go through this wrapper, so the metrics see every accept and refusal.
   const accept: typeof pipeline = async (input, idempotency) => {
@@ -126,7 +129,8 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   let draining = false;
   const app = createHttpApp({
     store, accept, domains, webhookPost, metrics: metrics.registry, hostname: config.hostname, maxMessageSize: config.maxMessageSize,
-    verifyAdminToken: admin.verify, isDraining: () => draining, onAccepted: () => worker.wake(), unsubscribeTokens, logger,
+    verifyAdminToken: admin.verify, isDraining: () => draining, onAccepted: () => worker.wake(), unsubscribeTokens,
+    tracking: { tokens: trackingTokens, maxAgeMs: config.eventRetention, storeIp: config.trackingStoreIp }, logger,
   });
   const httpServer = http.createServer(app);
   await bindOrExplain('httpPort', config.httpPort, () => new Promise<void>((resolve, reject) => {

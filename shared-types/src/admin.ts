@@ -20,14 +20,17 @@ export const UpdateAccountRequest = z
      * unsubscribe headers (RFC 8058) unless its send says `"unsubscribe": false`. Replaces the list.
      */
     non_transactional_tags: Tags.optional(),
+    /** Defaults for sends that do not choose: an open pixel, and click tracking of HTML links. */
+    track_opens: z.boolean().optional(),
+    track_clicks: z.boolean().optional(),
   })
-  .refine((r) => r.sandbox !== undefined || r.non_transactional_tags !== undefined, {
-    message: 'give sandbox, non_transactional_tags or both',
+  .refine((r) => Object.values(r).some((v) => v !== undefined), {
+    message: 'give at least one of sandbox, non_transactional_tags, track_opens, track_clicks',
   });
 export type UpdateAccountRequest = z.infer<typeof UpdateAccountRequest>;
 export type CreateAccountRequest = z.infer<typeof CreateAccountRequest>;
 
-export const Account = z.object({ id: z.string(), name: z.string(), sandbox: z.boolean(), non_transactional_tags: z.array(z.string()), created_at: Timestamp });
+export const Account = z.object({ id: z.string(), name: z.string(), sandbox: z.boolean(), non_transactional_tags: z.array(z.string()), track_opens: z.boolean(), track_clicks: z.boolean(), created_at: Timestamp });
 export type Account = z.infer<typeof Account>;
 
 export const CreateTokenRequest = z.strictObject({ name: DisplayName });

@@ -103,6 +103,12 @@ export const Metadata = z
  */
 export const Unsubscribe = z.boolean();
 
+/**
+ * Open and click tracking for this send, per kind; a kind left out follows the account's
+ * default. Clicks rewrite the http(s) links of the HTML body; opens add a 1×1 image.
+ */
+export const Tracking = z.strictObject({ opens: z.boolean().optional(), clicks: z.boolean().optional() });
+
 export const SendStructuredEmailRequest = z
   .strictObject({
     from: Mailbox,
@@ -118,6 +124,7 @@ export const SendStructuredEmailRequest = z
     tags: Tags.optional(),
     metadata: Metadata.optional(),
     unsubscribe: Unsubscribe.optional(),
+    tracking: Tracking.optional(),
   })
   .refine((r) => r.html !== undefined || r.text !== undefined, {
     message: 'at least one of html and text is required',
@@ -134,6 +141,7 @@ export const SendRawEmailRequest = z.strictObject({
   tags: Tags.optional(),
   metadata: Metadata.optional(),
   unsubscribe: Unsubscribe.optional(),
+  tracking: Tracking.optional(),
 });
 export type SendRawEmailRequest = z.infer<typeof SendRawEmailRequest>;
 

@@ -11,6 +11,10 @@ import type { Verp } from '../domains/verp.ts';
 import { signWithHeaderPrefixes } from '../dkim/sign.ts';
 import { UNSUBSCRIBE_CONTROL_HEADER, unsubscribeControl, unsubscribeHeaderLines, withoutHeaderField } from '../unsubscribe/headers.ts';
 import type { UnsubscribeTokens } from '../unsubscribe/token.ts';
+import { resolveTracking, TRACKING_CONTROL_HEADER, trackingControl, type TrackingChoice } from '../tracking/choice.ts';
+import type { TrackingTokens } from '../tracking/token.ts';
+import { rewriteMessageHtml } from '../tracking/rewrite-mime.ts';
+import { rewriteHtml } from '../tracking/rewrite-html.ts';
 
 export type DkimSignFn = (raw: Buffer, keys: SigningKey[]) => Promise<Buffer>;
 /** For each prefix (whole header lines), the DKIM-Signature lines plus the prefix, signed over prefix + raw. */
@@ -23,6 +27,8 @@ export interface AcceptPipelineDeps {
   verp?: Verp;
   /** One-click unsubscribe links (RFC 8058): `${baseUrl}/unsubscribe/<token>`. Without it no message gets them. */
   unsubscribe?: { baseUrl: string; tokens: UnsubscribeTokens };
+  /** Open and click tracking: `${baseUrl}/t/o/<token>` and `${baseUrl}/t/c/<token>`. Without it nothing is tracked. */
+  tracking?: { baseUrl: string; tokens: TrackingTokens };
   signPrefixes?: DkimPrefixSignFn;
   hostname: string;
   maxMessageSize: number;
@@ -141,16 +147,44 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     return { ids, headerPrefixes };
   }
 
+  /**
+   * Tracking rewrites the HTML before anything is signed: links point at click URLs that
+   * carry their target signed, and an open pixel is added. Text parts are never touched.
+   */
+  function applyTracking(raw: Buffer, messageId: string, choice: TrackingChoice): Buffer {
+    const t = deps.tracking!;
+    const at = now();
+    return rewriteMessageHtml(raw, (html) => rewriteHtml(html, {
+      clickUrl: choice.clicks ? (url) => `${t.baseUrl}/t/c/${t.tokens.click(messageId, url, at)}` : null,
+      pixelUrl: choice.opens ? `${t.baseUrl}/t/o/${t.tokens.open(messageId, at)}` : null,
+    }).html).raw;
+  }
+
+  async function chooseTracking(input: AcceptInput, control: TrackingChoice | undefined): Promise<TrackingChoice> {
+    if (!deps.tracking) return { opens: false, clicks: false };
+    const explicit = input.tracking;
+    // Both kinds decided by the send: the account's defaults are not even read.
+    if ((explicit?.opens ?? control?.opens) !== undefined && (explicit?.clicks ?? control?.clicks) !== undefined) return resolveTracking(explicit, control, { opens: false, clicks: false });
+    return resolveTracking(explicit, control, await deps.store.accounts.trackingDefaults(input.accountId, now()));
+  }
+
   return async function accept(input: AcceptInput, idempotency?: IdempotencyInput): Promise<AcceptResult> {
     checkEnvelope(input);
     const { fields } = splitMessage(input.raw);
     const control = unsubscribeControl(fields);
+    const trackControl = trackingControl(fields);
     const fromHeader = headerValue(fields, 'From');
     if (!fromHeader) throw new RelayError('invalid_message', 'The message has no From header', 'from');
     const fromDomain = await checkSenderDomains(input, fields, fromHeader);
     const { state, sandbox } = await checkSendingPolicy(input.accountId, fromDomain);
     const unsubscribe = await wantsUnsubscribe(input, fields, control);
-    const completed = completeHeaders(control === undefined ? input.raw : withoutHeaderField(input.raw, UNSUBSCRIBE_CONTROL_HEADER), fields);
+    const tracking = await chooseTracking(input, trackControl);
+    let submitted = control === undefined ? input.raw : withoutHeaderField(input.raw, UNSUBSCRIBE_CONTROL_HEADER);
+    if (trackControl !== undefined) submitted = withoutHeaderField(submitted, TRACKING_CONTROL_HEADER);
+    // Known before signing: the VERP address and the tracking tokens name the message.
+    const id = newId('msg', now());
+    const completed = completeHeaders(submitted, fields);
+    if (tracking.opens || tracking.clicks) completed.raw = applyTracking(completed.raw, id, tracking);
     const recipients = input.recipients.map((r) => {
       const at = r.lastIndexOf('@');
       return at === -1 ? r : r.slice(0, at + 1) + domainOfAddress(r);
@@ -166,9 +200,9 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     // A verified domain's mail goes out with a VERP envelope sender on its return path, so
     // bounces come back to the relay and SPF aligns with From (relaxed). A null sender stays null.
     const returnPath = deps.verp && input.mailFrom !== '' ? state.returnPath : null;
-    const id = returnPath ? newId('msg', now()) : undefined;
     const message = {
-      ...(id ? { id, envelopeFrom: deps.verp!.address(id, returnPath!) } : {}),
+      id,
+      ...(returnPath ? { envelopeFrom: deps.verp!.address(id, returnPath) } : {}),
       ...(suppressed.size > 0 ? { suppressed } : {}),
       ...(perRecipient ? { perRecipient } : {}),
       fromDomain,
@@ -201,7 +235,7 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
       ? { result: committed.response as AcceptResult, replayed: true }
       : { result: { messageId: committed.inserted.messageId, recipients: committed.inserted.recipients } satisfies AcceptResult, replayed: false };
     deps.logger.info(
-      { event: outcome.replayed ? 'message.idempotent_replay' : 'message.accepted', messageId: outcome.result.messageId, accountId: input.accountId, source: input.source, recipients: recipients.length, size: signed.length, dkim: keys.length, unsubscribe },
+      { event: outcome.replayed ? 'message.idempotent_replay' : 'message.accepted', messageId: outcome.result.messageId, accountId: input.accountId, source: input.source, recipients: recipients.length, size: signed.length, dkim: keys.length, unsubscribe, tracking },
       outcome.replayed ? 'idempotent replay' : 'message accepted',
     );
     // Every answer to a sandbox account says so, replays included.

@@ -18,6 +18,8 @@ export interface AcceptInput {
   metadata?: Record<string, string>;
   /** One-click unsubscribe headers for this send: on, off, or (absent) the account's default for its tags. */
   unsubscribe?: boolean;
+  /** Open/click tracking for this send, per kind; absent kinds follow the account's default. */
+  tracking?: { opens?: boolean | undefined; clicks?: boolean | undefined } | undefined;
 }
 
 export interface AcceptedRecipient {

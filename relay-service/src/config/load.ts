@@ -30,6 +30,7 @@ export interface RelayConfig {
   webhookRetrySchedule: number[];
   webhookMaxAge: number;
   webhookTimeout: number;
+  trackingStoreIp: boolean;
   bodyRetention: number;
   eventRetention: number;
   tlsCertFile: string | undefined;

@@ -40,6 +40,7 @@ export const SETTINGS = {
   webhookRetrySchedule: { env: 'RELAY_WEBHOOK_RETRY_SCHEDULE', type: 'duration-list', default: '30s,1m,5m,15m,30m,1h', description: 'Delays between attempts of a failing webhook delivery; the last one repeats until RELAY_WEBHOOK_MAX_AGE.' },
   webhookMaxAge: { env: 'RELAY_WEBHOOK_MAX_AGE', type: 'duration', default: '24h', description: 'How long a webhook delivery is retried; an endpoint with no success in that time is disabled.' },
   webhookTimeout: { env: 'RELAY_WEBHOOK_TIMEOUT', type: 'duration', default: '10s', description: 'How long a webhook endpoint has to answer one delivery.' },
+  trackingStoreIp: { env: 'RELAY_TRACKING_STORE_IP', type: 'bool', default: 'false', description: 'Keep the network part of the client address (/24 for IPv4, /48 for IPv6) on open and click events. Off: no address is stored.' },
   bodyRetention: { env: 'RELAY_BODY_RETENTION', type: 'duration', default: '30d', description: 'How long the content of a delivered (or bounced) message is kept; after that only its metadata, recipients and events remain.' },
   eventRetention: { env: 'RELAY_EVENT_RETENTION', type: 'duration', default: '90d', description: 'How long finished messages, their recipients, attempts and events are kept.' },
   tlsCertFile: { env: 'RELAY_TLS_CERT_FILE', type: 'string', description: 'PEM certificate (chain) for STARTTLS and port 465. When unset a self-signed pair is generated under the data folder, with a warning.' },

@@ -16,6 +16,7 @@ import { reportsRouter } from './routes/reports.ts';
 import type { PostOptions } from '../webhooks/http-post.ts';
 import type { Registry } from 'prom-client';
 import { unsubscribeRouter } from './routes/unsubscribe.ts';
+import { trackingRouter, type TrackingRouteDeps } from './routes/tracking.ts';
 import type { DomainService } from '../domains/service.ts';
 import type { UnsubscribeTokens } from '../unsubscribe/token.ts';
 
@@ -35,6 +36,8 @@ export interface HttpAppDeps {
   metrics?: Registry;
   /** Checks the tokens of one-click unsubscribe links (the same keys the pipeline signs them with). */
   unsubscribeTokens: UnsubscribeTokens;
+  /** Open pixel and tracked links (their tokens, retention and IP policy). */
+  tracking: Omit<TrackingRouteDeps, 'store' | 'logger'>;
   logger: Logger;
 }
 
@@ -51,6 +54,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   }
   // Before the API's authentication: the link's own token is its credential.
   app.use(unsubscribeRouter({ store: deps.store, tokens: deps.unsubscribeTokens, logger: deps.logger }));
+  app.use(trackingRouter({ ...deps.tracking, store: deps.store, logger: deps.logger }));
   const json = express.json({ limit: Math.ceil(deps.maxMessageSize * 1.4) + 64 * 1024, strict: true });
   app.use('/v1', requireAccountToken(deps.store), json);
   app.use(emailsRouter({ accept: deps.accept, hostname: deps.hostname, ...(deps.onAccepted ? { onAccepted: deps.onAccepted } : {}) }));

@@ -25,6 +25,10 @@ export interface MimePart {
   /** Children of a multipart, or the one embedded message of a message/rfc822. */
   parts: MimePart[];
   depth: number;
+  /** Where the part (its header block) starts in the parsed buffer. */
+  start: number;
+  /** Where its body starts in the parsed buffer; the body ends at bodyStart + body.length. */
+  bodyStart: number;
 }
 
 export interface MimeLimits {
@@ -133,7 +137,7 @@ export function parseMime(raw: Buffer, limits: MimeLimits = DEFAULT_MIME_LIMITS)
     const headers = parseHeaderFields(head);
     const contentType = header(headers, 'content-type');
     const { type, params } = contentType ? parseContentType(contentType) : { type: defaultType, params: {} };
-    const part: MimePart = { headers, type, params, body, parts: [], depth };
+    const part: MimePart = { headers, type, params, body, parts: [], depth, start: bytes.byteOffset - raw.byteOffset, bodyStart: body.byteOffset - raw.byteOffset };
     const wantsChildren = (type.startsWith('multipart/') && params.boundary) || EMBEDDED_MESSAGE_TYPES.has(type);
     if (!wantsChildren) return part;
     if (depth + 1 > limits.maxDepth) {

@@ -9,6 +9,9 @@ export interface Account {
   sandbox: boolean;
   /** Tags of bulk mail: a message with one of them carries one-click unsubscribe headers unless the send says otherwise. */
   non_transactional_tags: string[];
+  /** Tracking for sends that do not choose themselves. */
+  track_opens: boolean;
+  track_clicks: boolean;
   created_at: number;
 }
 
@@ -17,7 +20,16 @@ interface AccountRow {
   name: string;
   sandbox: boolean | number;
   non_transactional_tags: string | null;
+  track_opens: boolean | number;
+  track_clicks: boolean | number;
   created_at: number | string;
+}
+
+/** What acceptance reads about the account for every message, cached together. */
+interface SendingProfile {
+  sandbox: boolean;
+  trackOpens: boolean;
+  trackClicks: boolean;
 }
 
 // Read for every message; a change made here applies at once, one made by another instance within this time.
@@ -29,20 +41,22 @@ function fromRow(row: AccountRow): Account {
     name: row.name,
     sandbox: Boolean(row.sandbox),
     non_transactional_tags: row.non_transactional_tags ? (JSON.parse(row.non_transactional_tags) as string[]) : [],
+    track_opens: Boolean(row.track_opens),
+    track_clicks: Boolean(row.track_clicks),
     created_at: Number(row.created_at),
   };
 }
 
 export class AccountRepository {
   private readonly knex: Knex;
-  private readonly sandboxCache = createTtlCache<boolean>(SANDBOX_CACHE_MS, 10_000);
+  private readonly profileCache = createTtlCache<SendingProfile>(SANDBOX_CACHE_MS, 10_000);
   private readonly tagsCache = createTtlCache<ReadonlySet<string>>(SANDBOX_CACHE_MS, 10_000);
   constructor(knex: Knex) {
     this.knex = knex;
   }
 
   async create(name: string, now = Date.now(), options: { sandbox?: boolean } = {}): Promise<Account> {
-    const account: Account = { id: newId('acc', now), name, sandbox: options.sandbox ?? false, non_transactional_tags: [], created_at: now };
+    const account: Account = { id: newId('acc', now), name, sandbox: options.sandbox ?? false, non_transactional_tags: [], track_opens: false, track_clicks: false, created_at: now };
     await this.knex('accounts').insert({ id: account.id, name, sandbox: account.sandbox, created_at: now });
     return account;
   }
@@ -57,8 +71,15 @@ export class AccountRepository {
   }
 
   async setSandbox(id: string, sandbox: boolean): Promise<boolean> {
-    this.sandboxCache.clear();
+    this.profileCache.clear();
     return (await this.knex('accounts').where({ id }).update({ sandbox })) > 0;
+  }
+
+  async setTracking(id: string, tracking: { opens?: boolean; clicks?: boolean }): Promise<boolean> {
+    this.profileCache.clear();
+    const changes = { ...(tracking.opens !== undefined ? { track_opens: tracking.opens } : {}), ...(tracking.clicks !== undefined ? { track_clicks: tracking.clicks } : {}) };
+    if (Object.keys(changes).length === 0) return Boolean(await this.get(id));
+    return (await this.knex('accounts').where({ id }).update(changes)) > 0;
   }
 
   /** Replaces the account's non-transactional tags (duplicates dropped, order kept). */
@@ -68,12 +89,22 @@ export class AccountRepository {
     return (await this.knex('accounts').where({ id }).update({ non_transactional_tags: unique.length ? JSON.stringify(unique) : null })) > 0;
   }
 
-  async isSandbox(id: string, now = Date.now()): Promise<boolean> {
-    const cached = this.sandboxCache.get(id, now);
+  private async profile(id: string, now: number): Promise<SendingProfile> {
+    const cached = this.profileCache.get(id, now);
     if (cached !== undefined) return cached;
-    const sandbox = Boolean((await this.knex('accounts').where({ id }).first('sandbox'))?.sandbox);
-    this.sandboxCache.set(id, sandbox, now);
-    return sandbox;
+    const row = await this.knex('accounts').where({ id }).first('sandbox', 'track_opens', 'track_clicks');
+    const profile = { sandbox: Boolean(row?.sandbox), trackOpens: Boolean(row?.track_opens), trackClicks: Boolean(row?.track_clicks) };
+    this.profileCache.set(id, profile, now);
+    return profile;
+  }
+
+  async isSandbox(id: string, now = Date.now()): Promise<boolean> {
+    return (await this.profile(id, now)).sandbox;
+  }
+
+  async trackingDefaults(id: string, now = Date.now()): Promise<{ opens: boolean; clicks: boolean }> {
+    const p = await this.profile(id, now);
+    return { opens: p.trackOpens, clicks: p.trackClicks };
   }
 
   /** Asked only for messages with tags and no per-send choice, so most sends never read it. */

@@ -12,6 +12,7 @@ import { BounceRepository } from './bounces.ts';
 import { WebhookRepository } from './webhooks.ts';
 import { RetentionRepository } from './retention.ts';
 import { AnalyticsRepository } from './analytics.ts';
+import { TrackingRepository } from './tracking.ts';
 import { UnsubscribeRepository } from './unsubscribes.ts';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
 import { createHotWrites, type HotWrites } from './hot-writes/index.ts';
@@ -31,6 +32,7 @@ export interface Store {
   webhooks: WebhookRepository;
   retention: RetentionRepository;
   analytics: AnalyticsRepository;
+  tracking: TrackingRepository;
   unsubscribes: UnsubscribeRepository;
   /** Group commit for writes that must share transactions and the WAL fsync. */
   writes: WriteBatcher;
@@ -58,6 +60,7 @@ export function createStore(db: Database, keyring: Keyring): Store {
     webhooks: new WebhookRepository(db.knex, keyring, db.dialect),
     retention: new RetentionRepository(db.knex),
     analytics: new AnalyticsRepository(db.knex, db.dialect),
+    tracking: new TrackingRepository(db.knex),
     unsubscribes: new UnsubscribeRepository(db.knex, suppressions),
   };
 }

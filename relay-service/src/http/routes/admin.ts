@@ -51,6 +51,7 @@ export function adminRouter(store: Store, domains: DomainService): Router {
     const body = parseBody(UpdateAccountRequest, req);
     if (body.sandbox !== undefined) await store.accounts.setSandbox(a.id, body.sandbox);
     if (body.non_transactional_tags !== undefined) await store.accounts.setNonTransactionalTags(a.id, body.non_transactional_tags);
+    if (body.track_opens !== undefined || body.track_clicks !== undefined) await store.accounts.setTracking(a.id, { opens: body.track_opens, clicks: body.track_clicks });
     const updated = (await store.accounts.get(a.id))!;
     res.json({ ...updated, created_at: iso(updated.created_at) });
   }));

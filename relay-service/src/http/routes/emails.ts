@@ -40,10 +40,10 @@ export function emailsRouter(deps: { accept: AcceptPipeline; hostname: string; o
         throw new RelayError('invalid_message', 'raw does not decode to an RFC 5322 message (no header block)', 'raw');
       }
       if (raw.includes(0)) throw new RelayError('invalid_message', 'raw contains NUL bytes', 'raw');
-      input = { accountId, source: 'http' as const, mailFrom: body.envelope.mail_from, recipients: body.envelope.rcpt_to, raw, tags: body.tags, metadata: body.metadata, unsubscribe: body.unsubscribe };
+      input = { accountId, source: 'http' as const, mailFrom: body.envelope.mail_from, recipients: body.envelope.rcpt_to, raw, tags: body.tags, metadata: body.metadata, unsubscribe: body.unsubscribe, tracking: body.tracking };
     } else {
       const composed = await composeMessage(body, { hostname: deps.hostname });
-      input = { accountId, source: 'http' as const, mailFrom: composed.mailFrom, recipients: composed.recipients, raw: composed.raw, tags: body.tags, metadata: body.metadata, unsubscribe: body.unsubscribe };
+      input = { accountId, source: 'http' as const, mailFrom: composed.mailFrom, recipients: composed.recipients, raw: composed.raw, tags: body.tags, metadata: body.metadata, unsubscribe: body.unsubscribe, tracking: body.tracking };
     }
     const result = await deps.accept(input, key === undefined ? undefined : { key, requestHash: requestHash(req.body) });
     deps.onAccepted?.();

@@ -7,6 +7,7 @@ import * as bounces from './20261129_005_bounces.ts';
 import * as unsubscribe from './20261129_006_unsubscribe.ts';
 import * as webhooks from './20261129_007_webhooks.ts';
 import * as retention from './20261129_008_retention.ts';
+import * as tracking from './20261129_009_tracking.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129_006_unsubscribe': unsubscribe,
   '20261129_007_webhooks': webhooks,
   '20261129_008_retention': retention,
+  '20261129_009_tracking': tracking,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
