@@ -151,12 +151,14 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
    * Tracking rewrites the HTML before anything is signed: links point at click URLs that
    * carry their target signed, and an open pixel is added. Text parts are never touched.
    */
-  function applyTracking(raw: Buffer, messageId: string, choice: TrackingChoice): Buffer {
+  function applyTracking(raw: Buffer, messageId: string, choice: TrackingChoice, trackingHost: string | null): Buffer {
     const t = deps.tracking!;
     const at = now();
+    // The From domain's own tracking host (a CNAME of the relay) once its record was seen.
+    const base = trackingHost ? `${new URL(t.baseUrl).protocol}//${trackingHost}` : t.baseUrl;
     return rewriteMessageHtml(raw, (html) => rewriteHtml(html, {
-      clickUrl: choice.clicks ? (url) => `${t.baseUrl}/t/c/${t.tokens.click(messageId, url, at)}` : null,
-      pixelUrl: choice.opens ? `${t.baseUrl}/t/o/${t.tokens.open(messageId, at)}` : null,
+      clickUrl: choice.clicks ? (url) => `${base}/t/c/${t.tokens.click(messageId, url, at)}` : null,
+      pixelUrl: choice.opens ? `${base}/t/o/${t.tokens.open(messageId, at)}` : null,
     }).html).raw;
   }
 
@@ -184,7 +186,7 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     // Known before signing: the VERP address and the tracking tokens name the message.
     const id = newId('msg', now());
     const completed = completeHeaders(submitted, fields);
-    if (tracking.opens || tracking.clicks) completed.raw = applyTracking(completed.raw, id, tracking);
+    if (tracking.opens || tracking.clicks) completed.raw = applyTracking(completed.raw, id, tracking, state.trackingHost);
     const recipients = input.recipients.map((r) => {
       const at = r.lastIndexOf('@');
       return at === -1 ? r : r.slice(0, at + 1) + domainOfAddress(r);

@@ -35,6 +35,7 @@ export interface DnsResolver {
   resolve6(name: string): Promise<DnsResult<string[]>>;
   /** Each TXT record with its character-strings joined, as SPF/DKIM/DMARC readers want them. */
   resolveTxt(name: string): Promise<DnsResult<string[]>>;
+  resolveCname(name: string): Promise<DnsResult<string[]>>;
 }
 
 export interface DnsResolverOptions {
@@ -79,5 +80,6 @@ export function createDnsResolver(servers: string[] = [], options: DnsResolverOp
     resolve4: (name) => settle(name, () => resolver.resolve4(name)),
     resolve6: (name) => settle(name, () => resolver.resolve6(name)),
     resolveTxt: (name) => settle(name, async () => (await resolver.resolveTxt(name)).map((chunks) => chunks.join(''))),
+    resolveCname: (name) => settle(name, () => resolver.resolveCname(name)),
   };
 }

@@ -5,12 +5,12 @@ import { dkimDnsRecord, type DkimAlgorithm } from '../dkim/keys.ts';
  * `required` records decide whether the domain is verified (DKIM and the return path);
  * the others are recommendations (SPF at the root, DMARC) that the check still reports.
  */
-export type RecordPurpose = 'dkim' | 'return_path_mx' | 'return_path_spf' | 'spf' | 'dmarc';
+export type RecordPurpose = 'dkim' | 'return_path_mx' | 'return_path_spf' | 'spf' | 'dmarc' | 'tracking_cname';
 
 export interface DomainRecord {
   purpose: RecordPurpose;
   name: string;
-  type: 'TXT' | 'MX';
+  type: 'TXT' | 'MX' | 'CNAME';
   value: string;
   /** MX only. */
   priority?: number;
@@ -30,6 +30,8 @@ export interface SenderIdentity {
   spfInclude?: string | undefined;
   /** RELAY_HOSTNAME: named as `a:` when neither IPs nor an include are configured. */
   hostname: string;
+  /** The host of RELAY_PUBLIC_URL: what a domain's tracking host is a CNAME of. */
+  trackingTarget?: string | undefined;
 }
 
 export interface DomainKeys {
@@ -70,7 +72,7 @@ export function returnPathHost(domain: string, label: string): string {
  * the root usually has senders of its own (see verify.ts, which proposes a merge instead
  * when a record already exists).
  */
-export function domainRecords(domain: string, returnPathLabel: string, keys: DomainKeys[], identity: SenderIdentity, dmarcRua: string | null = null): DomainRecord[] {
+export function domainRecords(domain: string, returnPathLabel: string, keys: DomainKeys[], identity: SenderIdentity, dmarcRua: string | null = null, trackingHost: string | null = null): DomainRecord[] {
   const mechanisms = relayMechanisms(identity).join(' ');
   const rpHost = returnPathHost(domain, returnPathLabel);
   const records: DomainRecord[] = keys.map((key) => ({
@@ -88,5 +90,7 @@ export function domainRecords(domain: string, returnPathLabel: string, keys: Dom
     // p=none first: reports without consequences until the owner trusts every sender.
     { purpose: 'dmarc', name: `_dmarc.${domain}`, type: 'TXT', value: dmarcRua ? `v=DMARC1; p=none; rua=mailto:${dmarcRua}` : 'v=DMARC1; p=none', required: false },
   );
+  // Optional: tracked links on the domain's own host look like the sender's, not the relay's.
+  if (trackingHost && identity.trackingTarget) records.push({ purpose: 'tracking_cname', name: trackingHost, type: 'CNAME', value: identity.trackingTarget, required: false });
   return records;
 }

@@ -65,7 +65,7 @@ export function createDomainService(deps: DomainServiceDeps) {
     // The records as they stand now (keys may have changed since), each with its result from
     // the last check when that check covered it.
     const checked = new Map((check?.records ?? []).map((r) => [`${r.purpose} ${r.name} ${r.selector ?? ''}`, r]));
-    const records = domainRecords(domain.name, label(domain), keys, deps.identity, domain.dmarc_rua).map((r) => {
+    const records = domainRecords(domain.name, label(domain), keys, deps.identity, domain.dmarc_rua, domain.tracking_host).map((r) => {
       const last = checked.get(`${r.purpose} ${r.name} ${r.selector ?? ''}`);
       return last ? { ...last, required: r.required } : { ...r, status: 'unchecked' as const, found: [], message: 'Not checked yet' };
     });
@@ -73,6 +73,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       id: domain.id,
       name: domain.name,
       return_path: returnPathHost(domain.name, label(domain)),
+      tracking_host: domain.tracking_host,
       status: status(domain),
       verified_at: iso(domain.verified_at),
       last_checked_at: iso(domain.last_checked_at),
@@ -208,11 +209,30 @@ export function createDomainService(deps: DomainServiceDeps) {
       });
     },
 
+    /**
+     * Sets the domain's own host for tracked links: a name under the domain
+     * (`track.shop.example`) that the owner points at the relay with a CNAME. It is used once
+     * a check has seen the CNAME; until then links use RELAY_PUBLIC_URL. null removes it.
+     */
+    async setTrackingHost(accountId: string, id: string, input: unknown) {
+      const domain = await ownedDomain(accountId, id);
+      if (!deps.identity.trackingTarget) throw new RelayError('unavailable', 'Set RELAY_PUBLIC_URL to the relay\'s public address before giving domains a tracking host');
+      let host: string | null = null;
+      if (input !== null) {
+        const name = typeof input === 'string' ? normalizeDomainName(input) : { ok: false as const, message: 'tracking_host must be a host name or null' };
+        if (!name.ok) throw new RelayError('validation_failed', name.message, 'tracking_host');
+        if (!name.value.endsWith(`.${domain.name}`)) throw new RelayError('validation_failed', `tracking_host must be a name under ${domain.name}, such as track.${domain.name}`, 'tracking_host');
+        host = name.value;
+      }
+      if (!(await deps.store.domains.setTrackingHost(domain.id, host))) throw new RelayError('conflict', 'Another domain already uses this tracking host', 'tracking_host');
+      return describe((await deps.store.domains.getForAccount(accountId, id))!);
+    },
+
     /** Looks every record up live; a seen key starts signing when its algorithm has no signing key yet. */
     async verify(accountId: string, id: string, now = Date.now()) {
       const domain = await ownedDomain(accountId, id);
       const keys = await deps.store.domains.listDkimKeys(domain.id);
-      const check = await checkDomain(domain.name, label(domain), keys, deps.identity, deps.resolver, domain.dmarc_rua);
+      const check = await checkDomain(domain.name, label(domain), keys, deps.identity, deps.resolver, domain.dmarc_rua, domain.tracking_host);
       await deps.store.domains.recordCheck(domain.id, { verified: check.verified, result: check, verifiedKeyIds: check.verifiedKeyIds }, now);
       return describe((await deps.store.domains.getForAccount(accountId, id))!);
     },
@@ -222,7 +242,7 @@ export function createDomainService(deps: DomainServiceDeps) {
 export type DomainService = ReturnType<typeof createDomainService>;
 
 /** The service as the relay and the CLI configure it (resolvers, return path, sender identity). */
-export function domainServiceFromConfig(store: Store, config: Pick<RelayConfig, 'dnsServers' | 'returnPathSubdomain' | 'inboundHost' | 'hostname' | 'sendingIps' | 'spfInclude' | 'dkimRetireGrace'>, resolver?: DnsResolver, verp?: Verp): DomainService {
+export function domainServiceFromConfig(store: Store, config: Pick<RelayConfig, 'dnsServers' | 'returnPathSubdomain' | 'inboundHost' | 'hostname' | 'sendingIps' | 'spfInclude' | 'dkimRetireGrace' | 'publicUrl'>, resolver?: DnsResolver, verp?: Verp): DomainService {
   return createDomainService({
     store,
     ...(verp ? { verp } : {}),
@@ -230,6 +250,6 @@ export function domainServiceFromConfig(store: Store, config: Pick<RelayConfig, 
     retireGraceMs: config.dkimRetireGrace,
     resolver: resolver ?? createDnsResolver(config.dnsServers),
     defaultReturnPath: config.returnPathSubdomain,
-    identity: { inboundHost: config.inboundHost ?? config.hostname, sendingIps: config.sendingIps, spfInclude: config.spfInclude, hostname: config.hostname },
+    identity: { inboundHost: config.inboundHost ?? config.hostname, sendingIps: config.sendingIps, spfInclude: config.spfInclude, hostname: config.hostname, trackingTarget: new URL(config.publicUrl).hostname },
   });
 }

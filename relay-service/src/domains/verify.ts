@@ -112,9 +112,17 @@ async function checkDmarc(record: DomainRecord, resolver: DnsResolver): Promise<
   return { ...record, status: 'ok', found, message: 'Published' };
 }
 
+async function checkCname(record: DomainRecord, resolver: DnsResolver): Promise<RecordCheck> {
+  const answer = await resolver.resolveCname(record.name);
+  if (!answer.ok) return { ...record, found: [], ...lookupFailed(answer.error) };
+  const found = answer.value.map(hostname);
+  if (found.includes(hostname(record.value))) return { ...record, status: 'ok', found, message: 'Published' };
+  return { ...record, status: 'mismatched', found, message: `${record.name} is an alias of ${found.join(', ')}; tracked links need it to point at ${record.value}` };
+}
+
 /** Checks every record of a domain live, through the relay's configured resolvers. */
-export async function checkDomain(domain: string, returnPathLabel: string, keys: DomainKeys[], identity: SenderIdentity, resolver: DnsResolver, dmarcRua: string | null = null): Promise<DomainCheck> {
-  const records = domainRecords(domain, returnPathLabel, keys, identity, dmarcRua);
+export async function checkDomain(domain: string, returnPathLabel: string, keys: DomainKeys[], identity: SenderIdentity, resolver: DnsResolver, dmarcRua: string | null = null, trackingHost: string | null = null): Promise<DomainCheck> {
+  const records = domainRecords(domain, returnPathLabel, keys, identity, dmarcRua, trackingHost);
   const checks = await Promise.all(records.map((record) => {
     switch (record.purpose) {
       case 'dkim': return checkDkim(record, resolver);
@@ -122,6 +130,7 @@ export async function checkDomain(domain: string, returnPathLabel: string, keys:
       case 'return_path_spf': return checkSpf(record, resolver, identity);
       case 'spf': return checkSpf(record, resolver, identity);
       case 'dmarc': return checkDmarc(record, resolver);
+      case 'tracking_cname': return checkCname(record, resolver);
     }
   }));
   const hasKeys = keys.length > 0;

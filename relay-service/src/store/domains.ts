@@ -16,6 +16,8 @@ export interface Domain {
   last_checked_at: number | null;
   /** JSON of the last check (domains/verify.ts). */
   check_result: string | null;
+  /** The domain's own host for tracked links, if it chose one. */
+  tracking_host: string | null;
   created_at: number;
 }
 
@@ -46,6 +48,8 @@ export interface SendingState {
   verified: boolean;
   /** The return-path host while the last check passes, else null (keep the client's MAIL FROM). */
   returnPath: string | null;
+  /** The domain's tracking host while the last check found its CNAME, else null (use RELAY_PUBLIC_URL). */
+  trackingHost: string | null;
 }
 
 export type AddDomainResult = { ok: true; domain: Domain; created: boolean } | { ok: false; reason: 'taken' };
@@ -79,7 +83,7 @@ export class DomainRepository {
     if (existing) return existing.account_id === accountId ? { ok: true, domain: existing, created: false } : { ok: false, reason: 'taken' };
     const domain: Domain = {
       id: newId('dom', now), account_id: accountId, name, return_path: options.returnPath ?? null, dmarc_rua: options.dmarcRua ?? null,
-      verified_at: null, last_checked_at: null, check_result: null, created_at: now,
+      verified_at: null, last_checked_at: null, check_result: null, tracking_host: null, created_at: now,
     };
     try {
       await this.knex('domains').insert(domain);
@@ -117,10 +121,13 @@ export class DomainRepository {
     const cached = this.sendingStates.get(cacheKey, now);
     if (cached) return cached;
     const domain = await this.findForAccount(accountId, name);
-    const passing = domain?.return_path && domain.check_result ? Boolean((JSON.parse(domain.check_result) as { verified?: boolean }).verified) : false;
+    const check = domain?.check_result ? (JSON.parse(domain.check_result) as { verified?: boolean; records?: { purpose: string; name: string; status: string }[] }) : null;
+    const passing = Boolean(domain?.return_path && check?.verified);
+    const cname = domain?.tracking_host ? check?.records?.find((r) => r.purpose === 'tracking_cname' && r.name === domain.tracking_host) : undefined;
     const state: SendingState = {
       verified: Boolean(domain?.verified_at),
       returnPath: passing ? `${domain!.return_path}.${domain!.name}` : null,
+      trackingHost: cname?.status === 'ok' ? domain!.tracking_host : null,
     };
     this.sendingStates.set(cacheKey, state, now);
     return state;
@@ -206,6 +213,23 @@ export class DomainRepository {
     if (!(await this.findForAccount(accountId, name))) return false;
     this.owned.set(cacheKey, true, now);
     return true;
+  }
+
+  /** Sets (or with null, removes) the domain's tracking host; false when another domain has it. */
+  async setTrackingHost(domainId: string, host: string | null): Promise<boolean> {
+    if (host !== null) {
+      const taken = await this.knex('domains').where({ tracking_host: host }).whereNot({ id: domainId }).first('id');
+      if (taken) return false;
+    }
+    await this.knex('domains').where({ id: domainId }).update({ tracking_host: host });
+    this.sendingStates.clear();
+    return true;
+  }
+
+  /** The account whose domain uses `host` for tracked links, if any. */
+  async trackingHostOwner(host: string): Promise<string | undefined> {
+    const row: { account_id: string } | undefined = await this.knex('domains').where({ tracking_host: host.toLowerCase() }).first('account_id');
+    return row?.account_id;
   }
 
   /** The account whose domain has `host` as its return-path host (`rp.shop.example`), if any. */

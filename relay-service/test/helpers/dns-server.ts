@@ -13,6 +13,8 @@ export interface ZoneEntry {
   AAAA?: string[];
   /** A string is one character-string; an array is one record of several strings. */
   TXT?: (string | string[])[];
+  /** An alias: answered to CNAME questions. */
+  CNAME?: string;
   /** Answer SERVFAIL to every query for this name. */
   servfail?: boolean;
   /** Never answer queries for this name: the resolver times out. */
@@ -52,6 +54,8 @@ function answersFor(name: string, type: number, entry: ZoneEntry): object[] {
       return (entry.MX ?? []).map((mx) => ({ ...base, exchange: mx.exchange, priority: mx.priority }));
     case Packet.TYPE.TXT:
       return (entry.TXT ?? []).map((data) => ({ ...base, data }));
+    case Packet.TYPE.CNAME:
+      return entry.CNAME ? [{ ...base, domain: entry.CNAME }] : [];
     default:
       return [];
   }

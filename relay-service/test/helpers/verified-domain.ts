@@ -2,7 +2,7 @@ import { splitTxtValue } from '../../src/dkim/keys.ts';
 import { api } from './relay.ts';
 import type { TestDnsServer, ZoneEntry } from './dns-server.ts';
 
-interface RecordView { name: string; type: 'TXT' | 'MX'; value: string; priority?: number; required: boolean; purpose: string }
+interface RecordView { name: string; type: 'TXT' | 'MX' | 'CNAME'; value: string; priority?: number; required: boolean; purpose: string }
 
 /**
  * Publishes every record the relay asks for on the test DNS server and verifies the domain,
@@ -19,6 +19,7 @@ export async function publishAndVerify(baseUrl: string, token: string, dns: Test
   for (const r of view.body.records as RecordView[]) {
     const entry = byName.get(r.name) ?? {};
     if (r.type === 'MX') entry.MX = [...(entry.MX ?? []), { exchange: r.value, priority: r.priority ?? 10 }];
+    else if (r.type === 'CNAME') entry.CNAME = r.value;
     else entry.TXT = [...(entry.TXT ?? []), splitTxtValue(r.value)];
     if (r.purpose === 'dkim') dkimZone[r.name] = r.value;
     byName.set(r.name, entry);

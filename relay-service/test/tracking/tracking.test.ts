@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import nodemailer from 'nodemailer';
+import http from 'node:http';
 
 import { ADMIN_TOKEN, api, provisionAccount, startTestRelay, type ProvisionedAccount, type TestRelay } from '../helpers/relay.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
@@ -8,6 +9,8 @@ import { verifyWithDkimpy } from '../dkim/helpers.ts';
 import { decodeBody, parseMime, walkParts } from '../../src/mime/parse.ts';
 import { createKeyring, loadOrCreateSecretKey } from '../../src/auth/keyring.ts';
 import { createTrackingTokens } from '../../src/tracking/token.ts';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
+import { publishAndVerify } from '../helpers/verified-domain.ts';
 
 const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
 
@@ -150,5 +153,71 @@ describe('open and click tracking, end to end', () => {
 
     const refused = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { from: { email: 'orders@shop.test' }, to: [{ email: 'r@customer.test' }], subject: 's', text: 'x', tracking: { opens: 'yes' } } });
     assert.equal(refused.status, 400);
+  });
+});
+
+/** A GET with a chosen Host header (fetch does not allow setting it), without following redirects. */
+function getWithHost(baseUrl: string, path: string, host: string): Promise<{ status: number; location: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${baseUrl}${path}`, { headers: { host, 'user-agent': BROWSER } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode!, location: res.headers.location }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('a domain\'s own tracking host (CNAME)', () => {
+  let relay: TestRelay;
+  let sink: SmtpSink;
+  let dns: TestDnsServer;
+  let shop: ProvisionedAccount;
+  let other: ProvisionedAccount;
+
+  before(async () => {
+    sink = await startSmtpSink();
+    dns = await startDnsServer({});
+    relay = await startTestRelay({ RELAY_ROUTES: `*=127.0.0.1:${sink.port}`, RELAY_PUBLIC_URL: 'https://relay.public.test', RELAY_DNS_SERVERS: dns.address });
+    shop = await provisionAccount(relay.baseUrl, 'shop.test');
+    other = await provisionAccount(relay.baseUrl, 'other.test');
+  });
+  after(async () => {
+    await relay?.close();
+    await sink?.close();
+    await dns?.close();
+  });
+
+  test('set, published, verified, used in links; another account\'s token on it is 404', async () => {
+    const domainId = (await api(relay.baseUrl, 'GET', '/v1/domains', { token: shop.token })).body.data[0].id;
+    const outside = await api(relay.baseUrl, 'PATCH', `/v1/domains/${domainId}`, { token: shop.token, body: { tracking_host: 'track.elsewhere.test' } });
+    assert.deepEqual([outside.status, outside.body.error.message], [400, 'tracking_host must be a name under shop.test, such as track.shop.test']);
+    const set = await api(relay.baseUrl, 'PATCH', `/v1/domains/${domainId}`, { token: shop.token, body: { tracking_host: 'Track.Shop.test' } });
+    assert.equal(set.body.tracking_host, 'track.shop.test');
+    const record = set.body.records.find((r: { purpose: string }) => r.purpose === 'tracking_cname');
+    assert.deepEqual([record.name, record.type, record.value, record.required, record.status], ['track.shop.test', 'CNAME', 'relay.public.test', false, 'unchecked']);
+    // Before the CNAME is seen, links use the relay's public URL.
+    const early = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { from: { email: 'a@shop.test' }, to: [{ email: 'r@customer.test' }], subject: 's', html: '<a href="https://shop.test/x">x</a>', tracking: { clicks: true } } });
+    assert.equal(early.status, 202);
+    const first = await sink.waitFor(1, 10_000);
+    assert.match(htmlOf(first[0]!.raw), /href="https:\/\/relay\.public\.test\/t\/c\//);
+
+    await publishAndVerify(relay.baseUrl, shop.token, dns, 'shop.test');
+    const verified = (await api(relay.baseUrl, 'GET', `/v1/domains/${domainId}`, { token: shop.token })).body;
+    assert.equal(verified.records.find((r: { purpose: string }) => r.purpose === 'tracking_cname').status, 'ok');
+    const sent = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { from: { email: 'a@shop.test' }, to: [{ email: 'r@customer.test' }], subject: 's', html: '<a href="https://shop.test/y">y</a>', tracking: { clicks: true } } });
+    const [received] = (await sink.waitFor(2, 10_000)).slice(1);
+    const link = /href="https:\/\/track\.shop\.test(\/t\/c\/[^"]+)"/.exec(htmlOf(received!.raw));
+    assert.ok(link, htmlOf(received!.raw));
+
+    const otherDomain = (await api(relay.baseUrl, 'GET', '/v1/domains', { token: other.token })).body.data[0].id;
+    await api(relay.baseUrl, 'PATCH', `/v1/domains/${otherDomain}`, { token: other.token, body: { tracking_host: 'track.other.test' } });
+    const taken = await api(relay.baseUrl, 'PATCH', `/v1/domains/${otherDomain}`, { token: other.token, body: { tracking_host: 'track.shop.test' } });
+    assert.equal(taken.status, 400, 'not under other.test');
+    const before = (await api(relay.baseUrl, 'GET', `/v1/messages/${sent.body.id}`, { token: shop.token })).body.events.length;
+    assert.equal((await getWithHost(relay.baseUrl, link[1]!, 'track.other.test')).status, 404, 'shop\'s token on other\'s tracking host');
+    assert.equal((await api(relay.baseUrl, 'GET', `/v1/messages/${sent.body.id}`, { token: shop.token })).body.events.length, before);
+    const good = await getWithHost(relay.baseUrl, link[1]!, 'track.shop.test');
+    assert.deepEqual([good.status, good.location], [302, 'https://shop.test/y']);
   });
 });

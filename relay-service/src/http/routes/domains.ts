@@ -59,6 +59,12 @@ export function domainsRouter(domains: DomainService, mount: DomainRoutesMount =
     res.status(204).end();
   }));
 
+  router.patch(`${base}/:domainId`, route(async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (!('tracking_host' in body)) throw new RelayError('validation_failed', 'Give tracking_host (a host name under the domain, or null)', 'tracking_host');
+    res.json(await domains.setTrackingHost(await accountOf(req, res), ids(req), body.tracking_host));
+  }));
+
   router.post(`${base}/:domainId/preflight`, route(async (req, res) => {
     res.json(await domains.preflight(await accountOf(req, res), ids(req)));
   }));

@@ -50,6 +50,12 @@ export function trackingRouter(deps: TrackingRouteDeps): Router {
       gone(res);
       return null;
     }
+    // On a domain's own tracking host only that account's tokens are valid.
+    const hostOwner = await deps.store.domains.trackingHostOwner(req.hostname);
+    if (hostOwner !== undefined && hostOwner !== message.accountId) {
+      notFound(res);
+      return null;
+    }
     const userAgent = req.get('user-agent');
     const agent = agentClass(userAgent);
     const deliveredAt = message.recipient?.deliveredAt ?? null;

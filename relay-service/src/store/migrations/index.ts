@@ -8,6 +8,7 @@ import * as unsubscribe from './20261129_006_unsubscribe.ts';
 import * as webhooks from './20261129_007_webhooks.ts';
 import * as retention from './20261129_008_retention.ts';
 import * as tracking from './20261129_009_tracking.ts';
+import * as trackingHost from './20261129_010_tracking_host.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129_007_webhooks': webhooks,
   '20261129_008_retention': retention,
   '20261129_009_tracking': tracking,
+  '20261129_010_tracking_host': trackingHost,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
