@@ -83,6 +83,17 @@ final class LifecycleTest extends Test_Case {
 		$this->assertSame( self::TOKEN, $this->plugin->settings->api_token() );
 	}
 
+	public function test_uninstall_removes_cached_analytics_even_when_keeping_data(): void {
+		$this->plugin->settings->update( array( 'keep_data' => true ) );
+		set_transient( \RelayPress\Rest\Reports_Controller::CACHE_PREFIX . 'abc', array( 'at' => time() ), 60 );
+		$this->assertTrue( $this->option_stored( '_transient_' . \RelayPress\Rest\Reports_Controller::CACHE_PREFIX . 'abc' ) );
+
+		Uninstaller::uninstall();
+
+		$this->assertFalse( $this->option_stored( '_transient_' . \RelayPress\Rest\Reports_Controller::CACHE_PREFIX . 'abc' ) );
+		$this->assertFalse( $this->option_stored( '_transient_timeout_' . \RelayPress\Rest\Reports_Controller::CACHE_PREFIX . 'abc' ) );
+	}
+
 	public function test_wordpress_runs_uninstall_php_when_the_plugin_is_deleted(): void {
 		$this->run_in_wordpress( "require_once ABSPATH . 'wp-admin/includes/plugin.php'; uninstall_plugin( 'relaypress/relaypress.php' );" );
 

@@ -23,10 +23,10 @@ final class PermissionsTest extends Rest_Test_Case {
 	public function test_the_namespace_has_the_routes_the_admin_app_uses(): void {
 		$paths = array_unique( array_column( $this->endpoints(), 'path_pattern' ) );
 
-		foreach ( array( '/relaypress/v1/settings', '/relaypress/v1/connection-test', '/relaypress/v1/test-email', '/relaypress/v1/log', '/relaypress/v1/log/(?P<id>\d+)', '/relaypress/v1/log/resend', '/relaypress/v1/log/delete', '/relaypress/v1/log/export', '/relaypress/v1/relay/messages', '/relaypress/v1/relay/messages/(?P<id>[A-Za-z0-9_-]{1,100})', '/relaypress/v1/webhook-registration' ) as $expected ) {
+		foreach ( array( '/relaypress/v1/settings', '/relaypress/v1/connection-test', '/relaypress/v1/test-email', '/relaypress/v1/log', '/relaypress/v1/log/(?P<id>\d+)', '/relaypress/v1/log/resend', '/relaypress/v1/log/delete', '/relaypress/v1/log/export', '/relaypress/v1/relay/messages', '/relaypress/v1/relay/messages/(?P<id>[A-Za-z0-9_-]{1,100})', '/relaypress/v1/webhook-registration', '/relaypress/v1/analytics', '/relaypress/v1/activity', '/relaypress/v1/activity/messages' ) as $expected ) {
 			$this->assertContains( $expected, $paths );
 		}
-		$this->assertGreaterThanOrEqual( 12, count( $this->endpoints() ) );
+		$this->assertGreaterThanOrEqual( 15, count( $this->endpoints() ) );
 	}
 
 	public function test_every_route_has_a_permission_callback_and_typed_validated_sanitized_args(): void {

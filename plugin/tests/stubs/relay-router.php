@@ -3,7 +3,8 @@
  * Router for `php -S`: a stand-in for the relay's HTTP API, recording every request.
  *
  * STUB_DIR holds answers.json (queue of {status, body, delay_ms}), delay_ms (default delay),
- * requests.jsonl (one JSON object per request) and ids.json (Idempotency-Key → message id).
+ * requests.jsonl (one JSON object per request, its query string as sent) and ids.json
+ * (Idempotency-Key → message id).
  *
  * @package RelayPress
  */
@@ -24,6 +25,7 @@ file_put_contents(
 		array(
 			'method'          => $method,
 			'path'            => $path,
+			'query'           => (string) ( $_SERVER['QUERY_STRING'] ?? '' ),
 			'authorization'   => $_SERVER['HTTP_AUTHORIZATION'] ?? null,
 			'content_type'    => $_SERVER['CONTENT_TYPE'] ?? null,
 			'idempotency_key' => $key,

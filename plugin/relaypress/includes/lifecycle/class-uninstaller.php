@@ -31,6 +31,7 @@ final class Uninstaller {
 	public static function uninstall_site(): void {
 		Cron::unschedule();
 		self::deregister_webhook();
+		self::forget_cached_reports();
 		$settings = get_option( Settings::OPTION, array() );
 		if ( is_array( $settings ) && ! empty( $settings['keep_data'] ) ) {
 			return;
@@ -53,5 +54,15 @@ final class Uninstaller {
 		}
 		$settings = new Settings( new Secret_Box() );
 		( new Webhook_Registration( $settings, new Relay_Client( $settings ), new Secret_Box(), new Clock() ) )->deregister();
+	}
+
+	/**
+	 * Cached analytics answers, kept data or not: they are a cache. (With a persistent object
+	 * cache they are not in the options table, and expire within a minute by themselves.)
+	 */
+	private static function forget_cached_reports(): void {
+		global $wpdb;
+		$prefix = $wpdb->esc_like( \RelayPress\Rest\Reports_Controller::CACHE_PREFIX );
+		$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s", '_transient_' . $prefix . '%', '_transient_timeout_' . $prefix . '%' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
 	}
 }

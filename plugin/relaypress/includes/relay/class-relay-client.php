@@ -90,8 +90,9 @@ class Relay_Client {
 
 	/**
 	 * A GET whose 2xx JSON object comes back as an array; anything else as a WP_Error whose
-	 * code and message are the relay's (`relaypress_relay_<code>`), with `relay_status` and
-	 * `relay_code` in its data, or `relaypress_relay_unreachable` / `relaypress_relay_tls_error`.
+	 * code and message are the relay's (`relaypress_relay_<code>`), with `relay_status`,
+	 * `relay_code` and `relay_field` (the parameter it refused, or null) in its data, or
+	 * `relaypress_relay_unreachable` / `relaypress_relay_tls_error`.
 	 *
 	 * @param array<string, scalar> $query Query arguments.
 	 * @return array<string, mixed>|\WP_Error
@@ -128,7 +129,7 @@ class Relay_Client {
 	private function json_answer( $response ) {
 		if ( is_wp_error( $response ) ) {
 			$kind = 'relaypress_not_configured' === $response->get_error_code() ? 'not_configured' : ( self::is_tls_error( $response ) ? 'tls_error' : 'unreachable' );
-			return new \WP_Error( 'relaypress_relay_' . $kind, $response->get_error_message(), array( 'relay_status' => null, 'relay_code' => $kind ) );
+			return new \WP_Error( 'relaypress_relay_' . $kind, $response->get_error_message(), array( 'relay_status' => null, 'relay_code' => $kind, 'relay_field' => null ) );
 		}
 		$status = (int) wp_remote_retrieve_response_code( $response );
 		$raw    = (string) wp_remote_retrieve_body( $response );
@@ -140,7 +141,8 @@ class Relay_Client {
 		$code  = preg_replace( '/[^a-z0-9_]/', '', strtolower( (string) ( $error['code'] ?? '' ) ) );
 		$code  = '' === $code ? 'unexpected_response' : $code;
 		$text  = (string) ( $error['message'] ?? wp_remote_retrieve_response_message( $response ) );
-		return new \WP_Error( 'relaypress_relay_' . $code, '' === $text ? 'unexpected answer' : $text, array( 'relay_status' => $status, 'relay_code' => $code ) );
+		$field = isset( $error['field'] ) && is_scalar( $error['field'] ) && '' !== (string) $error['field'] ? (string) $error['field'] : null;
+		return new \WP_Error( 'relaypress_relay_' . $code, '' === $text ? 'unexpected answer' : $text, array( 'relay_status' => $status, 'relay_code' => $code, 'relay_field' => $field ) );
 	}
 
 	/**

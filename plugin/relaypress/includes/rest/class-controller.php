@@ -19,6 +19,14 @@ use RelayPress\Plugin;
  */
 abstract class Controller {
 
+	/** Relay status → status of this API (the rest: 502, the relay misbehaved or is down). */
+	private const STATUS_FOR_RELAY = array(
+		400 => 400,
+		404 => 404,
+		429 => 503,
+		503 => 503,
+	);
+
 	protected Plugin $plugin;
 
 	public function __construct( Plugin $plugin ) {
@@ -143,5 +151,25 @@ abstract class Controller {
 	protected static function check_email_or_empty( $value ) {
 		$value = trim( (string) $value );
 		return '' === $value || is_email( $value ) ? true : __( 'must be an email address', 'relaypress' );
+	}
+
+	/**
+	 * A Relay_Client error as this API's: the same code and message (escaped), a status that
+	 * says whose fault it is (STATUS_FOR_RELAY; no relay configured: 503), and the parameter
+	 * the relay refused, if it named one.
+	 */
+	protected static function relay_error( \WP_Error $relay ): \WP_Error {
+		$data   = (array) $relay->get_error_data();
+		$status = isset( $data['relay_status'] ) ? ( self::STATUS_FOR_RELAY[ (int) $data['relay_status'] ] ?? 502 ) : ( 'not_configured' === ( $data['relay_code'] ?? '' ) ? 503 : 502 );
+		return new \WP_Error(
+			$relay->get_error_code(),
+			Output::text( $relay->get_error_message() ),
+			array(
+				'status'       => $status,
+				'relay_status' => isset( $data['relay_status'] ) ? (int) $data['relay_status'] : null,
+				'relay_code'   => sanitize_key( (string) ( $data['relay_code'] ?? '' ) ),
+				'field'        => Output::nullable_text( $data['relay_field'] ?? null ),
+			)
+		);
 	}
 }

@@ -14,17 +14,9 @@ defined( 'ABSPATH' ) || exit;
 /**
  * The browser never sees the relay token: PHP calls the relay with it and returns a typed,
  * escaped copy of the fields the admin app shows (Relay_View). Relay errors keep their code
- * and message; the status says whose fault it is (see STATUS_FOR_RELAY).
+ * and message; the status says whose fault it is (Controller::relay_error()).
  */
 class Relay_Controller extends Controller {
-
-	/** Relay status → status of this API (the rest: 502, the relay misbehaved or is down). */
-	private const STATUS_FOR_RELAY = array(
-		400 => 400,
-		404 => 404,
-		429 => 503,
-		503 => 503,
-	);
 
 	public function register_routes(): void {
 		$this->register_route(
@@ -64,7 +56,7 @@ class Relay_Controller extends Controller {
 		}
 		$json = $this->plugin->relay_client->get_json( '/v1/messages', $query );
 		if ( is_wp_error( $json ) ) {
-			return self::error( $json );
+			return self::relay_error( $json );
 		}
 		return new \WP_REST_Response(
 			array(
@@ -80,25 +72,8 @@ class Relay_Controller extends Controller {
 	public function show( \WP_REST_Request $request ) {
 		$json = $this->plugin->relay_client->get_json( '/v1/messages/' . rawurlencode( (string) $request['id'] ) );
 		if ( is_wp_error( $json ) ) {
-			return self::error( $json );
+			return self::relay_error( $json );
 		}
 		return new \WP_REST_Response( Relay_View::detail( $json ) );
-	}
-
-	/**
-	 * The relay's error as this API's: same code (prefixed) and message, a fitting status.
-	 */
-	private static function error( \WP_Error $relay ): \WP_Error {
-		$data   = (array) $relay->get_error_data();
-		$status = isset( $data['relay_status'] ) ? ( self::STATUS_FOR_RELAY[ (int) $data['relay_status'] ] ?? 502 ) : ( 'not_configured' === ( $data['relay_code'] ?? '' ) ? 503 : 502 );
-		return new \WP_Error(
-			$relay->get_error_code(),
-			Output::text( $relay->get_error_message() ),
-			array(
-				'status'       => $status,
-				'relay_status' => isset( $data['relay_status'] ) ? (int) $data['relay_status'] : null,
-				'relay_code'   => sanitize_key( (string) ( $data['relay_code'] ?? '' ) ),
-			)
-		);
 	}
 }

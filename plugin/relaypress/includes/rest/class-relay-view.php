@@ -106,7 +106,7 @@ final class Relay_View {
 	 *
 	 * @param mixed $value Value.
 	 */
-	private static function date( $value ): ?string {
+	public static function date( $value ): ?string {
 		return is_string( $value ) && preg_match( '/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/', $value ) ? $value : null;
 	}
 
@@ -114,7 +114,7 @@ final class Relay_View {
 	 * @param mixed $value Value.
 	 * @return array<int, array<string, mixed>>
 	 */
-	private static function list_of( $value ): array {
+	public static function list_of( $value ): array {
 		return array_values( array_filter( is_array( $value ) ? $value : array(), 'is_array' ) );
 	}
 }

@@ -52,6 +52,7 @@ class Rest {
 			new Log_Controller( $this->plugin ),
 			new Log_Export_Controller( $this->plugin ),
 			new Relay_Controller( $this->plugin ),
+			new Reports_Controller( $this->plugin ),
 			new Webhook_Registration_Controller( $this->plugin ),
 		);
 	}
