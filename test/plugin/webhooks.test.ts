@@ -73,4 +73,24 @@ add_filter( 'relaypress_webhook_url', function () {
     assert.ok(history.body.data.length >= 6);
     assert.ok(history.body.data.every((a: { ok: boolean; status_code: number }) => a.ok && a.status_code === 200), JSON.stringify(history.body.data.filter((a: { ok: boolean }) => !a.ok)));
   });
+
+  test('the admin app\'s report routes proxy the real relay: analytics totals and the activity of one recipient', async () => {
+    const call = async (path: string) => JSON.parse((await rs.site.php(`
+      wp_set_current_user( 1 );
+      $request = new WP_REST_Request( 'GET', ${php(path.split('?')[0]!)} );
+      parse_str( ${php(path.split('?')[1] ?? '')}, $query );
+      $request->set_query_params( $query );
+      $response = rest_do_request( $request );
+      echo wp_json_encode( array( 'status' => $response->get_status(), 'data' => $response->get_data() ) );
+    `)).stdout);
+    const analytics = await call('/relaypress/v1/analytics?group_by=day');
+    assert.equal(analytics.status, 200, JSON.stringify(analytics.data));
+    assert.equal(analytics.data.totals.delivered, 1);
+    assert.equal(analytics.data.totals.hard_bounced, 1);
+    const activity = await call('/relaypress/v1/activity?recipient=nobody@example.org');
+    assert.equal(activity.status, 200, JSON.stringify(activity.data));
+    assert.deepEqual(activity.data.data.map((e: { type: string }) => e.type), ['hard_bounced', 'sent', 'queued']);
+    const refused = await call('/relaypress/v1/analytics?group_by=week');
+    assert.equal(refused.status, 400);
+  });
 });
