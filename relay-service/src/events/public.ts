@@ -17,6 +17,7 @@ export interface PublicEvent {
   id: string;
   type: PublicEventType;
   created_at: string;
+  account_id: string | null;
   message_id: string | null;
   recipient: string | null;
   data: Record<string, unknown>;
@@ -54,5 +55,5 @@ export function toPublicEvent(row: EventRow): PublicEvent | null {
       delete data.enhanced_status;
     }
   }
-  return { id: row.id, type, created_at: isoTime(Number(row.created_at))!, message_id: row.message_id, recipient: row.recipient, data };
+  return { id: row.id, type, created_at: isoTime(Number(row.created_at))!, account_id: row.account_id, message_id: row.message_id, recipient: row.recipient, data };
 }

@@ -87,7 +87,7 @@ describe('webhooks against a real HTTP receiver', () => {
     const messageId = await sendOne('buyer@customer.test');
     const [hit] = await until('the delivered webhook', () => (accepted(messageId).length > 0 ? accepted(messageId) : undefined));
     const event = JSON.parse(hit!.body);
-    assert.deepEqual([event.type, event.recipient, event.message_id], ['delivered', 'buyer@customer.test', messageId]);
+    assert.deepEqual([event.type, event.recipient, event.message_id, event.account_id], ['delivered', 'buyer@customer.test', messageId, shop.accountId]);
     assert.deepEqual(verifySignature(hit!.headers['relaypress-signature'] as string, created.body.secret, hit!.body), { ok: true });
     assert.deepEqual(verifySignature(hit!.headers['relaypress-signature'] as string, created.body.secret, hit!.body.replace('buyer', 'BUYER')), { ok: false, reason: 'mismatch' });
     assert.equal(hit!.headers['relaypress-event-id'], event.id);

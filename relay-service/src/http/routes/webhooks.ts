@@ -121,7 +121,7 @@ export function webhooksRouter(store: Store, post: PostOptions): Router {
     const endpoint = await endpointOr404(accountId, String(req.params.id));
     const secret = (await store.webhooks.secretOf(accountId, endpoint.id))!;
     const now = Date.now();
-    const event: PublicEvent = { id: newId('evt', now), type: 'test', created_at: iso(now)!, message_id: null, recipient: null, data: { message: 'A test event from RelayPress' } };
+    const event: PublicEvent = { id: newId('evt', now), type: 'test', created_at: iso(now)!, account_id: accountId, message_id: null, recipient: null, data: { message: 'A test event from RelayPress' } };
     const body = JSON.stringify(event);
     const result = await postWebhook(endpoint.url, body, webhookRequest(body, event.id, secret, now), post);
     res.json({ ok: result.ok, status_code: result.statusCode, error: result.error, response_excerpt: result.responseExcerpt, duration_ms: result.durationMs, event_id: event.id });
