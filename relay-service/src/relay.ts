@@ -28,7 +28,6 @@ import { createInboundServer, type InboundServer } from './smtp/inbound-server.t
 import { startWebhookDispatcher } from './webhooks/dispatcher.ts';
 import { startRetentionPurger } from './retention/purger.ts';
 import { createMetrics } from './metrics/metrics.ts';
-import { RelayError } from './errors.ts';
 import { createUnsubscribeTokens } from './unsubscribe/token.ts';
 import { createTrackingTokens } from './tracking/token.ts';
 
@@ -89,18 +88,8 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     unsubscribe: { baseUrl: config.publicUrl.replace(/\/+$/, ''), tokens: unsubscribeTokens },
     tracking: { baseUrl: config.publicUrl.replace(/\/+$/, ''), tokens: trackingTokens },
   });
-  // Both front doors go through this wrapper, so the metrics see every accept and refusal.
-  const accept: typeof pipeline = async (input, idempotency) => {
-    const started = performance.now();
-    try {
-      const result = await pipeline(input, idempotency);
-      metrics.accepted(input.source, (performance.now() - started) / 1000);
-      return result;
-    } catch (err) {
-      metrics.rejected(input.source, err instanceof RelayError ? err.code : 'internal');
-      throw err;
-    }
-  };
+  // Both front doors go through this, so the metrics see every accept and refusal.
+  const accept = metrics.measureAccept(pipeline);
 
   const softBounce = { limit: config.softBounceLimit, windowMs: config.softBounceWindow };
   const resolver = createDnsResolver(config.dnsServers);

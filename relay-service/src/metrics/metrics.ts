@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../store/index.ts';
+import type { AcceptPipeline } from '../accept/pipeline.ts';
+import { RelayError } from '../errors.ts';
 
 /**
  * The relay's Prometheus metrics, one registry per relay (tests run several in a process).
@@ -36,13 +38,30 @@ export function createMetrics(store: Store) {
     },
   });
 
-  return {
-    registry,
+  const measured = {
     accepted: (source: string, seconds: number) => {
       accepted.inc({ source });
       acceptSeconds.observe({ source }, seconds);
     },
     rejected: (source: string, code: string) => rejected.inc({ source, code }),
+  };
+
+  return {
+    registry,
+    /** The pipeline, counting and timing every accept and every refusal (by error code). */
+    measureAccept(pipeline: AcceptPipeline): AcceptPipeline {
+      return async (input, idempotency) => {
+        const started = performance.now();
+        try {
+          const result = await pipeline(input, idempotency);
+          measured.accepted(input.source, (performance.now() - started) / 1000);
+          return result;
+        } catch (err) {
+          measured.rejected(input.source, err instanceof RelayError ? err.code : 'internal');
+          throw err;
+        }
+      };
+    },
     attempt: (result: string, durationMs: number) => {
       deliveries.inc({ result });
       if (durationMs > 0) deliverySeconds.observe(durationMs / 1000);
