@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   idempotency_conflict: { http: 409, smtp: { code: 554, enhanced: '5.0.0' }, message: 'This Idempotency-Key was used with a different request body' },
   not_found: { http: 404, smtp: { code: 550, enhanced: '5.1.1' }, message: 'Not found' },
   conflict: { http: 409, smtp: { code: 554, enhanced: '5.0.0' }, message: 'The resource already exists' },
+  template_error: { http: 422, smtp: { code: 554, enhanced: '5.6.0' }, message: 'The template cannot be parsed or rendered' },
+  missing_variable: { http: 422, smtp: { code: 554, enhanced: '5.6.0' }, message: 'The template needs a variable the data does not have' },
   unavailable: { http: 503, smtp: { code: 451, enhanced: '4.3.0' }, message: 'Temporarily unavailable, try again later' },
   internal_error: { http: 500, smtp: { code: 451, enhanced: '4.3.0' }, message: 'Internal error, try again later' },
 } as const satisfies Record<string, ErrorSpec>;
@@ -33,11 +35,14 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export class RelayError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
-  constructor(code: ErrorCode, message?: string, field?: string) {
+  /** More to say to an API caller, e.g. a template error's line and column. */
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message?: string, field?: string, details?: Record<string, unknown>) {
     super(message ?? ERROR_CODES[code].message);
     this.name = 'RelayError';
     this.code = code;
     this.field = field;
+    this.details = details;
   }
   get spec(): ErrorSpec {
     return ERROR_CODES[this.code];

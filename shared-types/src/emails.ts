@@ -145,16 +145,49 @@ export const SendRawEmailRequest = z.strictObject({
 });
 export type SendRawEmailRequest = z.infer<typeof SendRawEmailRequest>;
 
+/** Template data: a JSON object (what a Liquid template reads). */
+export const TemplateData = z.record(z.string(), z.unknown());
+
+/**
+ * A message rendered from a stored template: its subject, HTML and text come from the
+ * template's active version (an explicit `subject` overrides the template's). `data` is for
+ * every recipient; `personalization` adds or replaces top-level keys per recipient of `to`
+ * (MailerSend's shape), and when it gives several recipients different data each one gets
+ * a message of their own.
+ */
+export const SendTemplateEmailRequest = z.strictObject({
+  from: Mailbox,
+  to: mailboxList(1),
+  cc: mailboxList(0).optional(),
+  bcc: mailboxList(0).optional(),
+  reply_to: Mailbox.optional(),
+  template_id: z.string().min(1).max(64),
+  subject: headerText(LIMITS.subjectLength).min(1).optional(),
+  data: TemplateData.optional(),
+  personalization: z.array(z.strictObject({ email: EmailAddress, data: TemplateData })).max(LIMITS.recipientsPerField).optional(),
+  headers: z.array(CustomHeader).max(LIMITS.headers).optional(),
+  attachments: z.array(Attachment).max(LIMITS.attachments).optional(),
+  tags: Tags.optional(),
+  metadata: Metadata.optional(),
+  unsubscribe: Unsubscribe.optional(),
+  tracking: Tracking.optional(),
+});
+export type SendTemplateEmailRequest = z.infer<typeof SendTemplateEmailRequest>;
+
 function isRawRequest(input: unknown): boolean {
   return typeof input === 'object' && input !== null && !Array.isArray(input) && 'raw' in input;
+}
+
+function isTemplateRequest(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && !Array.isArray(input) && 'template_id' in input;
 }
 
 /**
  * Chooses the form up front instead of using z.union: a union that fails reports the issues
  * of both forms at once, and the caller would get "raw is required" for a typo in `to`.
  */
-export const SendEmailRequest = z.unknown().transform((input, ctx): SendStructuredEmailRequest | SendRawEmailRequest => {
-  const schema = isRawRequest(input) ? SendRawEmailRequest : SendStructuredEmailRequest;
+export const SendEmailRequest = z.unknown().transform((input, ctx): SendStructuredEmailRequest | SendRawEmailRequest | SendTemplateEmailRequest => {
+  const schema = isRawRequest(input) ? SendRawEmailRequest : isTemplateRequest(input) ? SendTemplateEmailRequest : SendStructuredEmailRequest;
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: undefined } as z.core.$ZodRawIssue);
@@ -164,6 +197,10 @@ export type SendEmailRequest = z.output<typeof SendEmailRequest>;
 
 export function isRawSendEmailRequest(req: SendEmailRequest): req is SendRawEmailRequest {
   return 'raw' in req;
+}
+
+export function isTemplateSendEmailRequest(req: SendEmailRequest): req is SendTemplateEmailRequest {
+  return 'template_id' in req;
 }
 
 export const AcceptedRecipient = z.object({
@@ -177,6 +214,8 @@ export const AcceptedRecipient = z.object({
 export const SendEmailResponse = z.object({
   id: z.string(),
   recipients: z.array(AcceptedRecipient),
+  /** Template sends personalized per recipient: one message each (`id` is the first's). */
+  messages: z.array(z.object({ id: z.string(), recipients: z.array(AcceptedRecipient) })).optional(),
   /** Present when the account is in sandbox mode (unverified domains allowed, for development). */
   sandbox: z.literal(true).optional(),
 });

@@ -3,13 +3,13 @@ import type { Logger } from 'pino';
 import { ERROR_CODES, RelayError, type ErrorCode } from '../errors.ts';
 
 /** Every API error has one shape: `{ error: { code, message, field? } }`. */
-export function sendError(res: Response, code: ErrorCode, message?: string, field?: string): void {
+export function sendError(res: Response, code: ErrorCode, message?: string, field?: string, details?: Record<string, unknown>): void {
   const spec = ERROR_CODES[code];
-  res.status(spec.http).json({ error: { code, message: message ?? spec.message, ...(field ? { field } : {}) } });
+  res.status(spec.http).json({ error: { code, message: message ?? spec.message, ...(field ? { field } : {}), ...details } });
 }
 
 export function sendRelayError(res: Response, err: RelayError): void {
-  sendError(res, err.code, err.message, err.field);
+  sendError(res, err.code, err.message, err.field, err.details);
 }
 
 interface BodyParserError extends Error {

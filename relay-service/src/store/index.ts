@@ -13,6 +13,7 @@ import { WebhookRepository } from './webhooks.ts';
 import { RetentionRepository } from './retention.ts';
 import { AnalyticsRepository } from './analytics.ts';
 import { TrackingRepository } from './tracking.ts';
+import { TemplateRepository } from './templates.ts';
 import { UnsubscribeRepository } from './unsubscribes.ts';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
 import { createHotWrites, type HotWrites } from './hot-writes/index.ts';
@@ -33,6 +34,7 @@ export interface Store {
   retention: RetentionRepository;
   analytics: AnalyticsRepository;
   tracking: TrackingRepository;
+  templates: TemplateRepository;
   unsubscribes: UnsubscribeRepository;
   /** Group commit for writes that must share transactions and the WAL fsync. */
   writes: WriteBatcher;
@@ -61,6 +63,7 @@ export function createStore(db: Database, keyring: Keyring): Store {
     retention: new RetentionRepository(db.knex),
     analytics: new AnalyticsRepository(db.knex, db.dialect),
     tracking: new TrackingRepository(db.knex),
+    templates: new TemplateRepository(db.knex),
     unsubscribes: new UnsubscribeRepository(db.knex, suppressions),
   };
 }

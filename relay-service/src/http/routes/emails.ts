@@ -1,5 +1,8 @@
 import { Router } from 'express';
-import { SendEmailRequest, formatZodError, isRawSendEmailRequest, type SendEmailResponse } from '@relaypress/shared-types';
+import { SendEmailRequest, formatZodError, isRawSendEmailRequest, isTemplateSendEmailRequest, type SendEmailResponse } from '@relaypress/shared-types';
+import type { Store } from '../../store/index.ts';
+import type { TemplateEngine } from '../../templates/engine.ts';
+import { planTemplateSend } from '../../templates/send.ts';
 import type { AcceptPipeline } from '../../accept/pipeline.ts';
 import { RelayError } from '../../errors.ts';
 import { composeMessage } from '../compose.ts';
@@ -18,7 +21,7 @@ export function toCrlf(raw: Buffer): Buffer {
  * `POST /v1/emails`: a structured message (composed here) or a raw RFC 5322 message with
  * its envelope (what the WordPress plugin sends). Answers 202 only after the commit.
  */
-export function emailsRouter(deps: { accept: AcceptPipeline; hostname: string; onAccepted?: () => void }): Router {
+export function emailsRouter(deps: { accept: AcceptPipeline; hostname: string; store: Store; templates: TemplateEngine; onAccepted?: () => void }): Router {
   const router = Router();
 
   router.post('/v1/emails', route(async (req, res) => {
@@ -33,6 +36,25 @@ export function emailsRouter(deps: { accept: AcceptPipeline; hostname: string; o
     }
     const body = parsed.data;
     const accountId = res.locals.accountId as string;
+    const idempotency = key === undefined ? undefined : { key, requestHash: requestHash(req.body) };
+    if (isTemplateSendEmailRequest(body)) {
+      const plans = await planTemplateSend(deps.store, deps.templates, accountId, body);
+      const messages = [];
+      for (const [i, plan] of plans.entries()) {
+        const composed = await composeMessage(plan, { hostname: deps.hostname });
+        // One key per message of a split send, so a retried request replays every one of them.
+        const perMessage = idempotency && plans.length > 1 ? { ...idempotency, key: `${idempotency.key}#${i + 1}` } : idempotency;
+        messages.push(await deps.accept({ accountId, source: 'http', mailFrom: composed.mailFrom, recipients: composed.recipients, raw: composed.raw, tags: body.tags, metadata: body.metadata, unsubscribe: body.unsubscribe, tracking: body.tracking }, perMessage));
+      }
+      deps.onAccepted?.();
+      const response: SendEmailResponse = {
+        id: messages[0]!.messageId,
+        recipients: messages.flatMap((m) => m.recipients),
+        ...(messages.length > 1 ? { messages: messages.map((m) => ({ id: m.messageId, recipients: m.recipients })) } : {}),
+        ...(messages[0]!.sandbox ? { sandbox: true } : {}),
+      };
+      return res.status(202).json(response);
+    }
     let input;
     if (isRawSendEmailRequest(body)) {
       const raw = toCrlf(Buffer.from(body.raw, 'base64'));
@@ -45,7 +67,7 @@ export function emailsRouter(deps: { accept: AcceptPipeline; hostname: string; o
       const composed = await composeMessage(body, { hostname: deps.hostname });
       input = { accountId, source: 'http' as const, mailFrom: composed.mailFrom, recipients: composed.recipients, raw: composed.raw, tags: body.tags, metadata: body.metadata, unsubscribe: body.unsubscribe, tracking: body.tracking };
     }
-    const result = await deps.accept(input, key === undefined ? undefined : { key, requestHash: requestHash(req.body) });
+    const result = await deps.accept(input, idempotency);
     deps.onAccepted?.();
     const response: SendEmailResponse = { id: result.messageId, recipients: result.recipients, ...(result.sandbox ? { sandbox: true } : {}) };
     res.status(202).json(response);

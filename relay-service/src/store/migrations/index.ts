@@ -9,6 +9,7 @@ import * as webhooks from './20261129_007_webhooks.ts';
 import * as retention from './20261129_008_retention.ts';
 import * as tracking from './20261129_009_tracking.ts';
 import * as trackingHost from './20261129_010_tracking_host.ts';
+import * as templates from './20261129_011_templates.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129_008_retention': retention,
   '20261129_009_tracking': tracking,
   '20261129_010_tracking_host': trackingHost,
+  '20261129_011_templates': templates,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
