@@ -9,6 +9,7 @@ import { createKeyring, loadOrCreateSecretKey } from '../auth/keyring.ts';
 import { rotateAdminToken } from '../auth/admin-token.ts';
 import { normalizeDomainName } from '../domains/names.ts';
 import { defaultSelector, generateDkimKeyPair, dkimDnsRecord } from '../dkim/keys.ts';
+import { QUEUE_USAGE, QueueUsageError, queueCommand } from './queue-commands.ts';
 
 const USAGE = `Usage: relaypress-relay [command] [options]
 
@@ -39,6 +40,7 @@ Commands:
   dkim generate --account ID --domain NAME [--selector S] [--algorithm rsa|ed25519]
                                           Generate and activate a DKIM key; prints the DNS record
   admin-token rotate                      Replace the admin API token (shown once)
+${QUEUE_USAGE}
 
 Settings come from environment variables (and a .env file); see 'relaypress-relay config'.`;
 
@@ -87,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       name: { type: 'string' }, account: { type: 'string' }, id: { type: 'string' }, username: { type: 'string' },
       domain: { type: 'string' }, selector: { type: 'string' }, cidr: { type: 'string' }, note: { type: 'string' }, 'return-path': { type: 'string' }, algorithm: { type: 'string' }, help: { type: 'boolean', short: 'h' }, sandbox: { type: 'boolean' },
-      'non-transactional-tags': { type: 'string' },
+      'non-transactional-tags': { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, all: { type: 'boolean' },
     },
     allowPositionals: false,
     strict: true,
@@ -100,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await dispatch(command, sub, v);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof QueueUsageError) {
       console.error(`relaypress-relay: ${err.message}\n\n${USAGE}`);
       return 2;
     }
@@ -230,6 +232,11 @@ async function dispatch(command: string, sub: string | undefined, v: Record<stri
           console.log(await rotateAdminToken(s.db.knex));
           return 0;
         });
+      case 'queue list':
+      case 'queue show':
+      case 'queue retry':
+      case 'queue delete':
+        return withStore((s) => queueCommand(s, sub!, v, print));
       default:
         throw new UsageError(`unknown command "${[command, sub].filter(Boolean).join(' ')}"`);
     }

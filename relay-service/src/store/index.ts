@@ -14,6 +14,7 @@ import { RetentionRepository } from './retention.ts';
 import { AnalyticsRepository } from './analytics.ts';
 import { TrackingRepository } from './tracking.ts';
 import { TemplateRepository } from './templates.ts';
+import { QueueAdminRepository } from './queue-admin.ts';
 import { UnsubscribeRepository } from './unsubscribes.ts';
 import { createWriteBatcher, type WriteBatcher } from './write-batcher.ts';
 import { createHotWrites, type HotWrites } from './hot-writes/index.ts';
@@ -35,6 +36,7 @@ export interface Store {
   analytics: AnalyticsRepository;
   tracking: TrackingRepository;
   templates: TemplateRepository;
+  queueAdmin: QueueAdminRepository;
   unsubscribes: UnsubscribeRepository;
   /** Group commit for writes that must share transactions and the WAL fsync. */
   writes: WriteBatcher;
@@ -64,6 +66,7 @@ export function createStore(db: Database, keyring: Keyring): Store {
     analytics: new AnalyticsRepository(db.knex, db.dialect),
     tracking: new TrackingRepository(db.knex),
     templates: new TemplateRepository(db.knex),
+    queueAdmin: new QueueAdminRepository(db.knex),
     unsubscribes: new UnsubscribeRepository(db.knex, suppressions),
   };
 }
