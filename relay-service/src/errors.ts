@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   idempotency_conflict: { http: 409, smtp: { code: 554, enhanced: '5.0.0' }, message: 'This Idempotency-Key was used with a different request body' },
   not_found: { http: 404, smtp: { code: 550, enhanced: '5.1.1' }, message: 'Not found' },
   conflict: { http: 409, smtp: { code: 554, enhanced: '5.0.0' }, message: 'The resource already exists' },
+  rate_limited: { http: 429, smtp: { code: 451, enhanced: '4.7.1' }, message: 'The account is sending faster than its limit; try again shortly' },
+  quota_exceeded: { http: 429, smtp: { code: 451, enhanced: '4.7.1' }, message: 'The account has reached its daily quota' },
   template_error: { http: 422, smtp: { code: 554, enhanced: '5.6.0' }, message: 'The template cannot be parsed or rendered' },
   missing_variable: { http: 422, smtp: { code: 554, enhanced: '5.6.0' }, message: 'The template needs a variable the data does not have' },
   unavailable: { http: 503, smtp: { code: 451, enhanced: '4.3.0' }, message: 'Temporarily unavailable, try again later' },

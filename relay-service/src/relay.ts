@@ -28,6 +28,7 @@ import { createInboundServer, type InboundServer } from './smtp/inbound-server.t
 import { startWebhookDispatcher } from './webhooks/dispatcher.ts';
 import { startRetentionPurger } from './retention/purger.ts';
 import { createMetrics } from './metrics/metrics.ts';
+import { createSendingLimits } from './accept/sending-limits.ts';
 import { createUnsubscribeTokens } from './unsubscribe/token.ts';
 import { createTrackingTokens } from './tracking/token.ts';
 
@@ -87,6 +88,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     store, sign: signMessage, verp, hostname: config.hostname, maxMessageSize: config.maxMessageSize, maxRecipients: config.maxRecipients, logger,
     unsubscribe: { baseUrl: config.publicUrl.replace(/\/+$/, ''), tokens: unsubscribeTokens },
     tracking: { baseUrl: config.publicUrl.replace(/\/+$/, ''), tokens: trackingTokens },
+    limits: createSendingLimits({ knex: db.knex, accounts: store.accounts }),
   });
   // Both front doors go through this, so the metrics see every accept and refusal.
   const accept = metrics.measureAccept(pipeline);

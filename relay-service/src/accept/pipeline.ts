@@ -15,6 +15,7 @@ import { resolveTracking, TRACKING_CONTROL_HEADER, trackingControl, type Trackin
 import type { TrackingTokens } from '../tracking/token.ts';
 import { rewriteMessageHtml } from '../tracking/rewrite-mime.ts';
 import { rewriteHtml } from '../tracking/rewrite-html.ts';
+import type { SendingLimits } from './sending-limits.ts';
 
 export type DkimSignFn = (raw: Buffer, keys: SigningKey[]) => Promise<Buffer>;
 /** For each prefix (whole header lines), the DKIM-Signature lines plus the prefix, signed over prefix + raw. */
@@ -29,6 +30,8 @@ export interface AcceptPipelineDeps {
   unsubscribe?: { baseUrl: string; tokens: UnsubscribeTokens };
   /** Open and click tracking: `${baseUrl}/t/o/<token>` and `${baseUrl}/t/c/<token>`. Without it nothing is tracked. */
   tracking?: { baseUrl: string; tokens: TrackingTokens };
+  /** Per-account rate and daily quota; without it nothing is limited. */
+  limits?: SendingLimits;
   signPrefixes?: DkimPrefixSignFn;
   hostname: string;
   maxMessageSize: number;
@@ -179,6 +182,7 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     if (!fromHeader) throw new RelayError('invalid_message', 'The message has no From header', 'from');
     const fromDomain = await checkSenderDomains(input, fields, fromHeader);
     const { state, sandbox } = await checkSendingPolicy(input.accountId, fromDomain);
+    await deps.limits?.check(input.accountId, now());
     const unsubscribe = await wantsUnsubscribe(input, fields, control);
     const tracking = await chooseTracking(input, trackControl);
     let submitted = control === undefined ? input.raw : withoutHeaderField(input.raw, UNSUBSCRIBE_CONTROL_HEADER);
@@ -233,6 +237,7 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
       committed = await commit();
     }
     if (committed.kind === 'conflict') throw new RelayError('idempotency_conflict');
+    if (committed.kind !== 'replayed') deps.limits?.accepted(input.accountId, now());
     const outcome = committed.kind === 'replayed'
       ? { result: committed.response as AcceptResult, replayed: true }
       : { result: { messageId: committed.inserted.messageId, recipients: committed.inserted.recipients } satisfies AcceptResult, replayed: false };

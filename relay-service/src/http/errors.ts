@@ -9,6 +9,8 @@ export function sendError(res: Response, code: ErrorCode, message?: string, fiel
 }
 
 export function sendRelayError(res: Response, err: RelayError): void {
+  // Rate limits say when to come back (RFC 9110 §10.2.3), in the header and in the body.
+  if (typeof err.details?.retry_after === 'number') res.set('Retry-After', String(err.details.retry_after));
   sendError(res, err.code, err.message, err.field, err.details);
 }
 

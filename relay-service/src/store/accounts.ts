@@ -12,6 +12,9 @@ export interface Account {
   /** Tracking for sends that do not choose themselves. */
   track_opens: boolean;
   track_clicks: boolean;
+  /** Messages a minute and a UTC day the account may send; null: no limit. */
+  rate_per_minute: number | null;
+  daily_quota: number | null;
   created_at: number;
 }
 
@@ -22,6 +25,8 @@ interface AccountRow {
   non_transactional_tags: string | null;
   track_opens: boolean | number;
   track_clicks: boolean | number;
+  rate_per_minute: number | null;
+  daily_quota: number | null;
   created_at: number | string;
 }
 
@@ -30,6 +35,8 @@ interface SendingProfile {
   sandbox: boolean;
   trackOpens: boolean;
   trackClicks: boolean;
+  ratePerMinute: number | null;
+  dailyQuota: number | null;
 }
 
 // Read for every message; a change made here applies at once, one made by another instance within this time.
@@ -43,6 +50,8 @@ function fromRow(row: AccountRow): Account {
     non_transactional_tags: row.non_transactional_tags ? (JSON.parse(row.non_transactional_tags) as string[]) : [],
     track_opens: Boolean(row.track_opens),
     track_clicks: Boolean(row.track_clicks),
+    rate_per_minute: row.rate_per_minute === null ? null : Number(row.rate_per_minute),
+    daily_quota: row.daily_quota === null ? null : Number(row.daily_quota),
     created_at: Number(row.created_at),
   };
 }
@@ -56,7 +65,7 @@ export class AccountRepository {
   }
 
   async create(name: string, now = Date.now(), options: { sandbox?: boolean } = {}): Promise<Account> {
-    const account: Account = { id: newId('acc', now), name, sandbox: options.sandbox ?? false, non_transactional_tags: [], track_opens: false, track_clicks: false, created_at: now };
+    const account: Account = { id: newId('acc', now), name, sandbox: options.sandbox ?? false, non_transactional_tags: [], track_opens: false, track_clicks: false, rate_per_minute: null, daily_quota: null, created_at: now };
     await this.knex('accounts').insert({ id: account.id, name, sandbox: account.sandbox, created_at: now });
     return account;
   }
@@ -92,14 +101,29 @@ export class AccountRepository {
   private async profile(id: string, now: number): Promise<SendingProfile> {
     const cached = this.profileCache.get(id, now);
     if (cached !== undefined) return cached;
-    const row = await this.knex('accounts').where({ id }).first('sandbox', 'track_opens', 'track_clicks');
-    const profile = { sandbox: Boolean(row?.sandbox), trackOpens: Boolean(row?.track_opens), trackClicks: Boolean(row?.track_clicks) };
+    const row = await this.knex('accounts').where({ id }).first('sandbox', 'track_opens', 'track_clicks', 'rate_per_minute', 'daily_quota');
+    const profile = {
+      sandbox: Boolean(row?.sandbox), trackOpens: Boolean(row?.track_opens), trackClicks: Boolean(row?.track_clicks),
+      ratePerMinute: row?.rate_per_minute == null ? null : Number(row.rate_per_minute), dailyQuota: row?.daily_quota == null ? null : Number(row.daily_quota),
+    };
     this.profileCache.set(id, profile, now);
     return profile;
   }
 
   async isSandbox(id: string, now = Date.now()): Promise<boolean> {
     return (await this.profile(id, now)).sandbox;
+  }
+
+  async sendingLimits(id: string, now = Date.now()): Promise<{ ratePerMinute: number | null; dailyQuota: number | null }> {
+    const p = await this.profile(id, now);
+    return { ratePerMinute: p.ratePerMinute, dailyQuota: p.dailyQuota };
+  }
+
+  async setSendingLimits(id: string, limits: { ratePerMinute?: number | null; dailyQuota?: number | null }): Promise<boolean> {
+    this.profileCache.clear();
+    const changes = { ...(limits.ratePerMinute !== undefined ? { rate_per_minute: limits.ratePerMinute } : {}), ...(limits.dailyQuota !== undefined ? { daily_quota: limits.dailyQuota } : {}) };
+    if (Object.keys(changes).length === 0) return Boolean(await this.get(id));
+    return (await this.knex('accounts').where({ id }).update(changes)) > 0;
   }
 
   async trackingDefaults(id: string, now = Date.now()): Promise<{ opens: boolean; clicks: boolean }> {

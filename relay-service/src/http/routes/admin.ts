@@ -52,6 +52,7 @@ export function adminRouter(store: Store, domains: DomainService): Router {
     if (body.sandbox !== undefined) await store.accounts.setSandbox(a.id, body.sandbox);
     if (body.non_transactional_tags !== undefined) await store.accounts.setNonTransactionalTags(a.id, body.non_transactional_tags);
     if (body.track_opens !== undefined || body.track_clicks !== undefined) await store.accounts.setTracking(a.id, { opens: body.track_opens, clicks: body.track_clicks });
+    if (body.rate_per_minute !== undefined || body.daily_quota !== undefined) await store.accounts.setSendingLimits(a.id, { ratePerMinute: body.rate_per_minute, dailyQuota: body.daily_quota });
     const updated = (await store.accounts.get(a.id))!;
     res.json({ ...updated, created_at: iso(updated.created_at) });
   }));

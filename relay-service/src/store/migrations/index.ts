@@ -10,6 +10,7 @@ import * as retention from './20261129_008_retention.ts';
 import * as tracking from './20261129_009_tracking.ts';
 import * as trackingHost from './20261129_010_tracking_host.ts';
 import * as templates from './20261129_011_templates.ts';
+import * as sendingLimits from './20261129_012_sending_limits.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129_009_tracking': tracking,
   '20261129_010_tracking_host': trackingHost,
   '20261129_011_templates': templates,
+  '20261129_012_sending_limits': sendingLimits,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
