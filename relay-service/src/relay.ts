@@ -130,8 +130,8 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   }));
 
   const submissionDeps = {
-    authenticate: async (username: string, password: string) => {
-      const found = await store.smtpUsers.authenticate(username, password);
+    authenticate: async (username: string, password: string, remoteIp: string) => {
+      const found = await store.smtpUsers.authenticate(username, password, Date.now(), remoteIp);
       return found ? { accountId: found.accountId } : null;
     },
     trustedAccount: (remoteIp: string) => store.trustedNetworks.accountFor(remoteIp),

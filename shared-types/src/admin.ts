@@ -36,7 +36,13 @@ export type CreateAccountRequest = z.infer<typeof CreateAccountRequest>;
 export const Account = z.object({ id: z.string(), name: z.string(), sandbox: z.boolean(), non_transactional_tags: z.array(z.string()), track_opens: z.boolean(), track_clicks: z.boolean(), rate_per_minute: z.number().nullable(), daily_quota: z.number().nullable(), created_at: Timestamp });
 export type Account = z.infer<typeof Account>;
 
-export const CreateTokenRequest = z.strictObject({ name: DisplayName });
+/** Networks (CIDR) a credential may be used from; absent or null: anywhere. */
+export const AllowedNetworks = z.array(z.string().min(1).max(64)).min(1).max(50).nullable();
+
+export const CreateTokenRequest = z.strictObject({ name: DisplayName, allowed_networks: AllowedNetworks.optional() });
+
+export const UpdateCredentialRequest = z.strictObject({ allowed_networks: AllowedNetworks });
+export type UpdateCredentialRequest = z.infer<typeof UpdateCredentialRequest>;
 export type CreateTokenRequest = z.infer<typeof CreateTokenRequest>;
 
 export const CreateTokenResponse = z.object({
@@ -55,6 +61,7 @@ export const CreateSmtpUserRequest = z.strictObject({
     .min(3)
     .max(64)
     .optional(),
+  allowed_networks: AllowedNetworks.optional(),
 });
 export type CreateSmtpUserRequest = z.infer<typeof CreateSmtpUserRequest>;
 

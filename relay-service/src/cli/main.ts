@@ -10,6 +10,7 @@ import { rotateAdminToken } from '../auth/admin-token.ts';
 import { normalizeDomainName } from '../domains/names.ts';
 import { defaultSelector, generateDkimKeyPair, dkimDnsRecord } from '../dkim/keys.ts';
 import { QUEUE_USAGE, QueueUsageError, queueCommand } from './queue-commands.ts';
+import { parseAllowlist } from '../net/allowlist.ts';
 
 const USAGE = `Usage: relaypress-relay [command] [options]
 
@@ -22,10 +23,12 @@ Commands:
   account update --account ID --non-transactional-tags TAG,TAG
                                           Messages with any of these tags get one-click unsubscribe
                                           headers unless the send says otherwise ('' clears the list)
-  token create --account ID [--name N]    Create an API token (shown once)
+  token create --account ID [--name N] [--allow-from NET,NET]
+                                          Create an API token (shown once), usable only from NET if given
   token list --account ID
   token revoke --account ID --id TOKEN_ID
-  smtp-user create --account ID [--username U]   Create SMTP credentials (password shown once)
+  smtp-user create --account ID [--username U] [--allow-from NET,NET]
+                                          Create SMTP credentials (password shown once), usable only from NET if given
   smtp-user list --account ID
   smtp-user revoke --account ID --id USER_ID
   trusted-network add --account ID --cidr NET [--note TEXT]
@@ -78,6 +81,14 @@ async function asUsage<T>(work: Promise<T>): Promise<T> {
   }
 }
 
+/** `--allow-from NET,NET`: the networks a new credential may be used from. */
+function allowFrom(v: Record<string, string | boolean | undefined>): string[] | null {
+  if (typeof v['allow-from'] !== 'string') return null;
+  const parsed = parseAllowlist(v['allow-from'].split(',').map((n) => n.trim()).filter(Boolean));
+  if (!parsed.ok) throw new UsageError(`--allow-from: ${parsed.message}`);
+  return parsed.networks;
+}
+
 async function requireAccount(store: Store, id: string): Promise<void> {
   if (!(await store.accounts.get(id))) throw new UsageError(`no account ${id}`);
 }
@@ -89,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       name: { type: 'string' }, account: { type: 'string' }, id: { type: 'string' }, username: { type: 'string' },
       domain: { type: 'string' }, selector: { type: 'string' }, cidr: { type: 'string' }, note: { type: 'string' }, 'return-path': { type: 'string' }, algorithm: { type: 'string' }, help: { type: 'boolean', short: 'h' }, sandbox: { type: 'boolean' },
-      'non-transactional-tags': { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, all: { type: 'boolean' },
+      'non-transactional-tags': { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, all: { type: 'boolean' }, 'allow-from': { type: 'string' },
     },
     allowPositionals: false,
     strict: true,
@@ -151,7 +162,7 @@ async function dispatch(command: string, sub: string | undefined, v: Record<stri
         return withStore(async (s) => {
           const account = required(v, 'account');
           await requireAccount(s, account);
-          print(await s.apiTokens.create(account, (v.name as string | undefined) ?? 'cli'));
+          print(await s.apiTokens.create(account, (v.name as string | undefined) ?? 'cli', Date.now(), allowFrom(v)));
           return 0;
         });
       case 'token list':
@@ -169,7 +180,7 @@ async function dispatch(command: string, sub: string | undefined, v: Record<stri
           await requireAccount(s, account);
           const username = v.username as string | undefined;
           if (username !== undefined && (await s.smtpUsers.usernameTaken(username))) throw new UsageError(`username ${username} is taken`);
-          print(await s.smtpUsers.create(account, username));
+          print(await s.smtpUsers.create(account, username, Date.now(), allowFrom(v)));
           return 0;
         });
       case 'smtp-user list':

@@ -3,6 +3,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { newId, newSecret } from '../ids.ts';
 import { hashPassword, verifyPassword } from '../auth/secrets.ts';
 import { readRow } from './sqlite-connection.ts';
+import { allowedFrom, compileAllowlist } from '../net/allowlist.ts';
+import { unmapIPv4 } from '../net/cidr.ts';
 
 export interface SmtpUserSummary {
   id: string;
@@ -10,6 +12,8 @@ export interface SmtpUserSummary {
   username: string;
   created_at: number;
   revoked_at: number | null;
+  /** JSON list of CIDRs the user may log in from, or null for anywhere. */
+  allowed_networks: string | null;
 }
 
 export interface CreatedSmtpUser extends SmtpUserSummary {
@@ -54,7 +58,7 @@ class VerifiedLoginCache {
   }
 }
 
-const LIVE_USER_SQL = 'SELECT id, account_id, password_hash FROM smtp_users WHERE username = ? AND revoked_at IS NULL';
+const LIVE_USER_SQL = 'SELECT id, account_id, password_hash, allowed_networks FROM smtp_users WHERE username = ? AND revoked_at IS NULL';
 
 export class SmtpUserRepository {
   private readonly knex: Knex;
@@ -63,11 +67,11 @@ export class SmtpUserRepository {
     this.knex = knex;
   }
 
-  async create(accountId: string, username?: string, now = Date.now()): Promise<CreatedSmtpUser> {
+  async create(accountId: string, username?: string, now = Date.now(), allowedNetworks: string[] | null = null): Promise<CreatedSmtpUser> {
     const id = newId('smtp', now);
     const name = username ?? `rp-${id.slice(-12)}`;
     const password = newSecret(24);
-    const row = { id, account_id: accountId, username: name, password_hash: await hashPassword(password), created_at: now, revoked_at: null };
+    const row = { id, account_id: accountId, username: name, password_hash: await hashPassword(password), created_at: now, revoked_at: null, allowed_networks: allowedNetworks ? JSON.stringify(allowedNetworks) : null };
     await this.knex('smtp_users').insert(row);
     const { password_hash: _omit, ...summary } = row;
     return { ...summary, password };
@@ -77,14 +81,23 @@ export class SmtpUserRepository {
     return Boolean(await this.knex('smtp_users').where({ username }).first('id'));
   }
 
-  async authenticate(username: string, password: string, now = Date.now()): Promise<{ accountId: string; userId: string } | undefined> {
+  /**
+   * The account of a live user whose password matches and who may log in from `remoteIp`.
+   * A login from outside the user's networks fails exactly like a wrong password (and
+   * counts towards the lockout), so the answer tells an attacker nothing.
+   */
+  async authenticate(username: string, password: string, now = Date.now(), remoteIp?: string): Promise<{ accountId: string; userId: string } | undefined> {
     // Every SMTP session authenticates: read without knex on SQLite, and uncached, so a
     // revoke made anywhere takes effect at the next login.
-    const row = await readRow<{ id: string; account_id: string; password_hash: string }>(this.knex, LIVE_USER_SQL, [username], () =>
-      this.knex('smtp_users').where({ username }).whereNull('revoked_at').first('id', 'account_id', 'password_hash'));
+    const row = await readRow<{ id: string; account_id: string; password_hash: string; allowed_networks: string | null }>(this.knex, LIVE_USER_SQL, [username], () =>
+      this.knex('smtp_users').where({ username }).whereNull('revoked_at').first('id', 'account_id', 'password_hash', 'allowed_networks'));
     if (!row) {
       decoyHash ??= hashPassword(newSecret(16));
       await verifyPassword(password, await decoyHash);
+      return undefined;
+    }
+    if (remoteIp !== undefined && !allowedFrom(compileAllowlist(row.allowed_networks), unmapIPv4(remoteIp))) {
+      await verifyPassword(password, row.password_hash);
       return undefined;
     }
     const found = { accountId: row.account_id as string, userId: row.id as string };
@@ -95,7 +108,12 @@ export class SmtpUserRepository {
   }
 
   async list(accountId: string): Promise<SmtpUserSummary[]> {
-    return this.knex('smtp_users').where({ account_id: accountId }).orderBy('id').select('id', 'account_id', 'username', 'created_at', 'revoked_at');
+    return this.knex('smtp_users').where({ account_id: accountId }).orderBy('id').select('id', 'account_id', 'username', 'created_at', 'revoked_at', 'allowed_networks');
+  }
+
+  /** Replaces where a live user may log in from (null: anywhere). */
+  async setAllowedNetworks(accountId: string, id: string, networks: string[] | null): Promise<boolean> {
+    return (await this.knex('smtp_users').where({ id, account_id: accountId }).whereNull('revoked_at').update({ allowed_networks: networks ? JSON.stringify(networks) : null })) > 0;
   }
 
   async revoke(accountId: string, id: string, now = Date.now()): Promise<boolean> {

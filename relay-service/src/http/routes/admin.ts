@@ -1,8 +1,9 @@
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import {
-  CreateAccountRequest, UpdateAccountRequest, CreateSmtpUserRequest, CreateTokenRequest, CreateTrustedNetworkRequest, SetDkimKeyRequest, formatZodError,
+  CreateAccountRequest, UpdateAccountRequest, CreateSmtpUserRequest, CreateTokenRequest, CreateTrustedNetworkRequest, SetDkimKeyRequest, UpdateCredentialRequest, formatZodError,
 } from '@relaypress/shared-types';
+import { parseAllowlist } from '../../net/allowlist.ts';
 import type { Store } from '../../store/index.ts';
 import { RelayError } from '../../errors.ts';
 import { normalizeDomainName } from '../../domains/names.ts';
@@ -13,6 +14,14 @@ import type { DomainService } from '../../domains/service.ts';
 import { domainsRouter } from './domains.ts';
 
 import { isoTime as iso } from '../../iso-time.ts';
+
+/** Canonical networks for a credential, or null (anywhere); a bad network is a 400 naming it. */
+function allowlist(input: string[] | null | undefined): string[] | null {
+  if (input === undefined || input === null) return null;
+  const parsed = parseAllowlist(input);
+  if (!parsed.ok) throw new RelayError('validation_failed', parsed.message, 'allowed_networks');
+  return parsed.networks;
+}
 
 function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
   const parsed = schema.safeParse(req.body ?? {});
@@ -65,14 +74,22 @@ export function adminRouter(store: Store, domains: DomainService): Router {
   router.post('/admin/accounts/:accountId/tokens', route(async (req, res) => {
     const a = await account(req);
     const body = parseBody(CreateTokenRequest, req);
-    const created = await store.apiTokens.create(a.id, body.name);
-    res.status(201).json({ id: created.id, token: created.token, prefix: created.prefix, name: created.name, created_at: iso(created.created_at) });
+    const networks = allowlist(body.allowed_networks);
+    const created = await store.apiTokens.create(a.id, body.name, Date.now(), networks);
+    res.status(201).json({ id: created.id, token: created.token, prefix: created.prefix, name: created.name, allowed_networks: networks, created_at: iso(created.created_at) });
   }));
 
   router.get('/admin/accounts/:accountId/tokens', route(async (req, res) => {
     const a = await account(req);
     const tokens = await store.apiTokens.list(a.id);
-    res.json({ data: tokens.map((t) => ({ ...t, created_at: iso(t.created_at), last_used_at: iso(t.last_used_at), revoked_at: iso(t.revoked_at) })) });
+    res.json({ data: tokens.map((t) => ({ ...t, allowed_networks: t.allowed_networks ? JSON.parse(t.allowed_networks) : null, created_at: iso(t.created_at), last_used_at: iso(t.last_used_at), revoked_at: iso(t.revoked_at) })) });
+  }));
+
+  router.patch('/admin/accounts/:accountId/tokens/:tokenId', route(async (req, res) => {
+    const a = await account(req);
+    const networks = allowlist(parseBody(UpdateCredentialRequest, req).allowed_networks);
+    if (!(await store.apiTokens.setAllowedNetworks(a.id, String(req.params.tokenId), networks))) return sendError(res, 'not_found', 'No such live token');
+    res.json({ id: String(req.params.tokenId), allowed_networks: networks });
   }));
 
   router.delete('/admin/accounts/:accountId/tokens/:tokenId', route(async (req, res) => {
@@ -87,14 +104,22 @@ export function adminRouter(store: Store, domains: DomainService): Router {
     if (body.username !== undefined && (await store.smtpUsers.usernameTaken(body.username))) {
       return sendError(res, 'conflict', 'That username is taken', 'username');
     }
-    const created = await store.smtpUsers.create(a.id, body.username);
-    res.status(201).json({ id: created.id, username: created.username, password: created.password, created_at: iso(created.created_at) });
+    const networks = allowlist(body.allowed_networks);
+    const created = await store.smtpUsers.create(a.id, body.username, Date.now(), networks);
+    res.status(201).json({ id: created.id, username: created.username, password: created.password, allowed_networks: networks, created_at: iso(created.created_at) });
   }));
 
   router.get('/admin/accounts/:accountId/smtp-users', route(async (req, res) => {
     const a = await account(req);
     const users = await store.smtpUsers.list(a.id);
-    res.json({ data: users.map((u) => ({ ...u, created_at: iso(u.created_at), revoked_at: iso(u.revoked_at) })) });
+    res.json({ data: users.map((u) => ({ ...u, allowed_networks: u.allowed_networks ? JSON.parse(u.allowed_networks) : null, created_at: iso(u.created_at), revoked_at: iso(u.revoked_at) })) });
+  }));
+
+  router.patch('/admin/accounts/:accountId/smtp-users/:userId', route(async (req, res) => {
+    const a = await account(req);
+    const networks = allowlist(parseBody(UpdateCredentialRequest, req).allowed_networks);
+    if (!(await store.smtpUsers.setAllowedNetworks(a.id, String(req.params.userId), networks))) return sendError(res, 'not_found', 'No such live SMTP user');
+    res.json({ id: String(req.params.userId), allowed_networks: networks });
   }));
 
   router.delete('/admin/accounts/:accountId/smtp-users/:userId', route(async (req, res) => {

@@ -11,6 +11,7 @@ import * as tracking from './20261129_009_tracking.ts';
 import * as trackingHost from './20261129_010_tracking_host.ts';
 import * as templates from './20261129_011_templates.ts';
 import * as sendingLimits from './20261129_012_sending_limits.ts';
+import * as credentialNetworks from './20261129_013_credential_networks.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129_010_tracking_host': trackingHost,
   '20261129_011_templates': templates,
   '20261129_012_sending_limits': sendingLimits,
+  '20261129_013_credential_networks': credentialNetworks,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
