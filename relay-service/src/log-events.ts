@@ -14,6 +14,8 @@ export const LOG_EVENTS: Record<string, string> = {
   'relay.signal': 'SIGTERM/SIGINT received; a graceful drain starts.',
   'relay.stopped': 'The drain finished and the process is about to exit.',
   'relay.secret_key_generated': 'No RELAY_SECRET_KEY was set; one was generated into the data folder.',
+  'relay.tls_reloaded': 'SIGHUP: the certificate and key files were read again; new TLS sessions use them.',
+  'relay.tls_reload_failed': 'SIGHUP: the certificate or key did not load (missing, unreadable, not a pair); the previous ones stay in use.',
   'relay.tls_self_signed': 'No certificate was configured; a self-signed one is in use.',
   'relay.public_url_not_https': 'RELAY_PUBLIC_URL is not https; mailbox providers ignore one-click unsubscribe links on plain http.',
   'store.checkpoint_fallback': 'The SQLite checkpoint worker failed; checkpoints run on the main connection again.',

@@ -39,6 +39,8 @@ export interface RunningRelay {
   ports: { http: number; submission: number | null; smtps: number | null; inbound: number | null };
   /** Wakes the delivery worker (new mail was committed). */
   wakeWorker(): void;
+  /** Reads RELAY_TLS_CERT_FILE/RELAY_TLS_KEY_FILE again (SIGHUP after a renewal); false when they do not load (the old pair stays). */
+  reloadTls(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -195,6 +197,17 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     store,
     ports,
     wakeWorker: () => worker.wake(),
+    async reloadTls() {
+      try {
+        const fresh = await loadTlsMaterial({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, dataDir: config.dataDir, hostname: config.hostname });
+        for (const server of smtpServers) server.reloadTls({ key: fresh.key, cert: fresh.cert });
+        logger.info({ event: 'relay.tls_reloaded', selfSigned: fresh.selfSigned }, 'TLS certificate reloaded');
+        return true;
+      } catch (err) {
+        logger.error({ event: 'relay.tls_reload_failed', err }, 'TLS certificate reload failed; the previous certificate stays in use');
+        return false;
+      }
+    },
     stop() {
       stopping ??= (async () => {
         // Drain: refuse new work first, let transactions in flight finish, then release leases.

@@ -132,6 +132,11 @@ async function dispatch(command: string, sub: string | undefined, v: Record<stri
           relay.logger.info({ event: 'relay.signal', signal }, 'shutting down');
           relay.stop().then(() => process.exit(0), () => process.exit(1));
         };
+        // A renewed certificate is picked up without dropping a connection (as nginx or Postfix reload).
+        process.on('SIGHUP', () => {
+          relay.logger.info({ event: 'relay.signal', signal: 'SIGHUP' }, 'reloading the TLS certificate');
+          void relay.reloadTls();
+        });
         process.once('SIGTERM', () => stop('SIGTERM'));
         process.once('SIGINT', () => stop('SIGINT'));
         return await new Promise<number>(() => {});

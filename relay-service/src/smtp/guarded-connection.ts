@@ -10,6 +10,7 @@
  */
 import type net from 'node:net';
 import type tls from 'node:tls';
+import tlsModule from 'node:tls';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
 import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
@@ -208,4 +209,18 @@ export class GuardedServer extends SMTPServer {
       }
     });
   }
+}
+
+/**
+ * Swaps the certificate without a restart (SIGHUP after a renewal): STARTTLS upgrades read
+ * the server's secure context at each upgrade, and an implicit-TLS listener gets its
+ * context replaced. Sessions already on TLS keep the one they negotiated. Throws, leaving
+ * the old certificate in place, when the key does not match the certificate.
+ */
+export function reloadServerTls(server: SMTPServer, material: { key: string | Buffer; cert: string | Buffer }): void {
+  // Validates the pair before touching the server.
+  tlsModule.createSecureContext({ key: material.key, cert: material.cert });
+  server.updateSecureContext({ key: material.key, cert: material.cert });
+  const listener = server.server as net.Server & { setSecureContext?: (options: tls.SecureContextOptions) => void };
+  if (server.options.secure && typeof listener.setSecureContext === 'function') listener.setSecureContext({ key: material.key, cert: material.cert });
 }

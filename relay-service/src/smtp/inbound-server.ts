@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { InboundProcessor, OwnedAddress } from '../bounces/inbound.ts';
 import { ConnectionCounter, RateLimiter } from '../net/rate-limiter.ts';
-import { GuardedServer } from './guarded-connection.ts';
+import { GuardedServer, reloadServerTls } from './guarded-connection.ts';
 import { replyError, type SmtpReply } from './replies.ts';
 
 export const INBOUND_REPLIES = {
@@ -43,6 +43,7 @@ export interface InboundServerOptions {
 export interface InboundServer {
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
+  reloadTls(tls: { key: string | Buffer; cert: string | Buffer }): void;
 }
 
 type Callback = (err?: Error | null, message?: string) => void;
@@ -168,6 +169,9 @@ export function createInboundServer(processor: InboundProcessor, logger: Logger,
     async close() {
       await server.shutdown(30_000);
       await Promise.allSettled([...inFlight]);
+    },
+    reloadTls(material) {
+      reloadServerTls(server, material);
     },
   };
 }

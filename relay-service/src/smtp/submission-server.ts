@@ -9,7 +9,7 @@ import type { SMTPServerOptions } from 'smtp-server';
 import { AuthThrottle } from './auth-throttle.ts';
 import { createDataHandler } from './data-handler.ts';
 import { createAuthHandler, createMailFromHandler, createRcptToHandler } from './envelope-handlers.ts';
-import { GuardedServer } from './guarded-connection.ts';
+import { GuardedServer, reloadServerTls } from './guarded-connection.ts';
 import { SMTP_LOG_EVENTS } from './log-events.ts';
 import { replyText, REPLIES } from './replies.ts';
 import { sessionLogFields } from './session.ts';
@@ -119,6 +119,9 @@ export function createSubmissionServer(deps: SubmissionDeps, options: Submission
     async close() {
       await server.shutdown(settings.shutdownGraceMs);
       await Promise.allSettled([...inFlight]);
+    },
+    reloadTls(material) {
+      reloadServerTls(server, material);
     },
   };
 }

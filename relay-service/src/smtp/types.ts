@@ -57,4 +57,6 @@ export interface SubmissionServer {
   listen(port: number, host?: string): Promise<number>;
   /** Graceful: stop accepting, let transactions in flight finish up to shutdownGraceMs, then destroy. */
   close(): Promise<void>;
+  /** New certificate and key for the connections that start TLS from now on. */
+  reloadTls(tls: { key: string | Buffer; cert: string | Buffer }): void;
 }

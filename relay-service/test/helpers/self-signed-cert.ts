@@ -13,21 +13,24 @@ export interface TestCertificate {
   cert: string;
 }
 
-let cached: TestCertificate | undefined;
+const cached = new Map<string, TestCertificate>();
 
-export function selfSignedCertificate(): TestCertificate {
-  if (cached) return cached;
+/** One per common name and test process. */
+export function selfSignedCertificate(commonName = 'localhost'): TestCertificate {
+  const known = cached.get(commonName);
+  if (known) return known;
   const dir = mkdtempSync(path.join(tmpdir(), 'relaypress-cert-'));
   try {
     const keyFile = path.join(dir, 'key.pem');
     const certFile = path.join(dir, 'cert.pem');
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '2', '-keyout', keyFile, '-out', certFile],
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${commonName}`, '-days', '2', '-keyout', keyFile, '-out', certFile],
       { stdio: 'ignore', timeout: 30_000 },
     );
-    cached = { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
-    return cached;
+    const made = { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
+    cached.set(commonName, made);
+    return made;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

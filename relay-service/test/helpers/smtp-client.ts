@@ -81,6 +81,11 @@ export class SmtpTestClient {
   }
 
   /** STARTTLS and the handshake; replies that follow come over TLS. */
+  /** The server's certificate once the connection is on TLS. */
+  peerCertificate(): tls.PeerCertificate | undefined {
+    return this.#socket instanceof tls.TLSSocket ? this.#socket.getPeerCertificate() : undefined;
+  }
+
   async startTls(): Promise<Reply> {
     const reply = await this.command('STARTTLS');
     if (reply.code !== 220) return reply;
