@@ -240,7 +240,7 @@ describe('starter template sections', () => {
   test('addresses are escaped, keep their line breaks and their entities show once', async () => {
     const data = { ...sample, order: { ...sample.order, billing_address: 'Ann O&#039;Neil<br/>Smith &amp; Co<br/><img src=x onerror=alert(1)><br />1 "High" St' } };
     const { html, text } = await render(processing, data);
-    assert.ok(html.includes('Ann O&#39;Neil<br>Smith &amp; Co<br>&lt;img src=x onerror=alert(1)&gt;<br>1 &#34;High&#34; St') || html.includes("Ann O'Neil<br>Smith &amp; Co<br>&lt;img src=x onerror=alert(1)&gt;<br>1 \"High\" St"), html);
+    assert.ok(html.includes('Ann O&#39;Neil<br>Smith &amp; Co<br>&lt;img src=x onerror=alert(1)&gt;<br>1 &#34;High&#34; St'));
     assert.ok(!html.includes('onerror=alert(1)>'));
     assert.ok(text.includes(`Ann O'Neil\nSmith & Co\n<img src=x onerror=alert(1)>\n1 "High" St`));
   });
