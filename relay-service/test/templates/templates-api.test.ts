@@ -134,3 +134,46 @@ describe('templates: versions, previews, and sending by template_id', () => {
     assert.equal((await simpleParser(received!.raw)).subject, '[Test] Your order #1001');
   });
 });
+
+describe('starter templates, installed with one call', () => {
+  let relay: TestRelay;
+  let sink: SmtpSink;
+  let shop: ProvisionedAccount;
+  before(async () => {
+    sink = await startSmtpSink();
+    relay = await startTestRelay({ RELAY_ROUTES: `*=127.0.0.1:${sink.port}` });
+    shop = await provisionAccount(relay.baseUrl, 'shop.test');
+  });
+  after(async () => {
+    await relay?.close();
+    await sink?.close();
+  });
+
+  test('install all, install again (nothing overwritten), render each with its sample data, send one to the sink', async () => {
+    const available = (await api(relay.baseUrl, 'GET', '/v1/templates/starters', { token: shop.token })).body.data;
+    assert.equal(available.length, 13);
+    assert.ok(available.some((s: { key: string }) => s.key === 'customer_processing_order'));
+    const first = await api(relay.baseUrl, 'POST', '/v1/templates/starters', { token: shop.token, body: {} });
+    assert.equal(first.status, 201);
+    assert.equal(first.body.installed.length, 13);
+    const again = await api(relay.baseUrl, 'POST', '/v1/templates/starters', { token: shop.token, body: { keys: ['new_order'] } });
+    assert.deepEqual([again.status, again.body.installed, again.body.skipped.map((s: { key: string }) => s.key)], [200, [], ['new_order']]);
+    assert.equal((await api(relay.baseUrl, 'POST', '/v1/templates/starters', { token: shop.token, body: { keys: ['nope'] } })).status, 400);
+
+    for (const t of first.body.installed) {
+      const preview = await api(relay.baseUrl, 'POST', `/v1/templates/${t.id}/render`, { token: shop.token, body: {} });
+      assert.equal(preview.status, 200, `${t.key}: ${JSON.stringify(preview.body)}`);
+      assert.doesNotMatch(preview.body.subject, /\{\{|\{%/);
+    }
+    const processing = first.body.installed.find((t: { key: string }) => t.key === 'customer_processing_order');
+    const sample = (await api(relay.baseUrl, 'GET', `/v1/templates/${processing.id}`, { token: shop.token })).body.sample_data;
+    const count = sink.messages.length;
+    const sent = await api(relay.baseUrl, 'POST', '/v1/emails', { token: shop.token, body: { from: { email: 'orders@shop.test' }, to: [{ email: 'buyer@customer.test' }], template_id: processing.id, data: sample } });
+    assert.equal(sent.status, 202, JSON.stringify(sent.body));
+    const [received] = (await sink.waitFor(count + 1, 10_000)).slice(count);
+    const parsed = await simpleParser(received!.raw);
+    assert.equal(parsed.subject, `Your ${sample.store.name} order has been received!`, 'WooCommerce\'s default subject for processing orders');
+    assert.match(String(parsed.html), new RegExp(String((sample.items as { product: string }[])[0]!.product).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.match(String(parsed.text), new RegExp(String(sample.order.order_number)));
+  });
+});

@@ -7,6 +7,7 @@ import type { AcceptPipeline } from '../../accept/pipeline.ts';
 import { TemplateError, type TemplateEngine } from '../../templates/engine.ts';
 import { renderOrThrow, templateRelayError } from '../../templates/send.ts';
 import { composeMessage } from '../compose.ts';
+import { STARTER_TEMPLATES, starterTemplate } from '../../templates/starters/index.ts';
 import { isoTime as iso } from '../../iso-time.ts';
 import { route } from '../async-route.ts';
 
@@ -78,6 +79,36 @@ export function templatesRouter(deps: { store: Store; engine: TemplateEngine; ac
     if (!template) throw new RelayError('not_found', 'No such template');
     return template;
   }
+
+  // Before `/:id`: `starters` is not an id.
+  router.get('/v1/templates/starters', route(async (_req, res) => {
+    res.json({ data: STARTER_TEMPLATES.map((t) => ({ key: t.key, name: t.name, description: t.description, subject: t.subject, required: t.required })) });
+  }));
+
+  /**
+   * Installs starter templates into the account in one call: all of them, or `keys`. An
+   * account that has a template of that name already keeps its own (listed as skipped), so
+   * installing again never overwrites an edited template.
+   */
+  router.post('/v1/templates/starters', route(async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    let keys = STARTER_TEMPLATES.map((t) => t.key);
+    if (body.keys !== undefined) {
+      if (!Array.isArray(body.keys) || body.keys.some((k) => typeof k !== 'string' || !starterTemplate(k))) {
+        throw new RelayError('validation_failed', `keys must list starter templates: ${keys.join(', ')}`, 'keys');
+      }
+      keys = [...new Set(body.keys as string[])];
+    }
+    const installed = [];
+    const skipped = [];
+    for (const key of keys) {
+      const starter = starterTemplate(key)!;
+      const created = await deps.store.templates.create(accountOf(res.locals), { name: starter.name, subject: starter.subject, html: starter.html, text: null, sampleData: starter.sample_data, starter: starter.key });
+      if (created.ok) installed.push({ key, id: created.template.id, name: starter.name });
+      else skipped.push({ key, name: starter.name, reason: 'a template with this name exists' });
+    }
+    res.status(installed.length > 0 ? 201 : 200).json({ installed, skipped });
+  }));
 
   router.post('/v1/templates', route(async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
