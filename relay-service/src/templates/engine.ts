@@ -102,6 +102,17 @@ function createEngine(escapeOutput: boolean, limits: EngineLimits): Liquid {
     memoryLimit: limits.memory,
   });
   engine.registerFilter('money', money);
+  // Said at save time rather than failing at send time: there is nothing to include.
+  for (const name of ['include', 'render', 'layout']) {
+    engine.registerTag(name, {
+      parse() {
+        throw new Error(`{% ${name} %} is not available: a template cannot include files or other templates`);
+      },
+      render() {
+        return '';
+      },
+    });
+  }
   return engine;
 }
 

@@ -82,6 +82,12 @@ describe('templates: versions, previews, and sending by template_id', () => {
     assert.equal(proto.status, 200, JSON.stringify(proto.body));
     assert.equal(proto.body.html, 'safe');
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    // Recursion needs a template to include itself (or another): there are no files to include.
+    for (const html of ['{% include "Proto" %}', '{% render "/etc/passwd" %}', '{% layout "x" %}body']) {
+      const recursive = await call('POST', '/v1/templates', { name: `Recursive ${html.length}`, subject: 'x', html });
+      assert.equal(recursive.status, 422, html);
+      assert.equal(recursive.body.error.code, 'template_error');
+    }
     const loop = await call('POST', '/v1/templates', { name: 'Loop', subject: 'x', html: '{% for i in (1..100000000) %}{{ i }}{% endfor %}' });
     const stopped = await call('POST', `/v1/templates/${loop.body.id}/render`, {});
     assert.equal(stopped.status, 422);
