@@ -26,6 +26,8 @@ export const LOG_EVENTS: Record<string, string> = {
   'delivery.bounced': 'A permanent failure, or a temporary one past the maximum queue age.',
   'delivery.failed': 'The relay could not process the recipient (e.g. its message was deleted).',
   'delivery.lease_lost': 'A result arrived after another instance took the row over; it was not recorded.',
+  'delivery.throttled': 'A destination domain was over its RELAY_DOMAIN_RATES allowance (or paused); the delivery was postponed without an attempt (debug level).',
+  'delivery.domain_paused': 'A destination domain answered "rate limited"; it is paused (`until`) and slowed to half its rate for 10 minutes.',
   'delivery.unexpected_error': 'A delivery step threw (a relay bug); the recipient is deferred.',
   'delivery.claim_failed': 'Claiming due rows from the database failed; the worker retries.',
   'delivery.group_failed': 'A delivery group failed before recording; its rows return after the lease.',

@@ -29,6 +29,7 @@ import { startWebhookDispatcher } from './webhooks/dispatcher.ts';
 import { startRetentionPurger } from './retention/purger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { createSendingLimits } from './accept/sending-limits.ts';
+import { DomainThrottle, parseDomainRates } from './delivery/domain-throttle.ts';
 import { createUnsubscribeTokens } from './unsubscribe/token.ts';
 import { createTrackingTokens } from './tracking/token.ts';
 
@@ -99,7 +100,10 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const resolver = createDnsResolver(config.dnsServers);
   const sender = createSender({ helo: config.hostname, mxPort: config.mxPort, maxConnectionsPerHost: config.maxConnectionsPerHost });
   const retryPolicy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, delaysMs: config.retrySchedule, maxAgeMs: config.maxQueueAge };
+  // Created unconditionally: "slow down" replies pause a domain even without configured rates.
+  const throttle = new DomainThrottle({ rates: parseDomainRates(config.domainRates), defaultRate: config.domainRateDefault ?? null });
   const processGroup = createProcessor({
+    throttle,
     queue: store.queue,
     messages: store.messages,
     deliver: createDeliverFn({ resolver, sender, routes: parseRoutes(config.routes), mxCache: createMxCache() }),
@@ -112,6 +116,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     queue: store.queue,
     processGroup,
     concurrency: config.deliveryConcurrency,
+    throttle,
     leaseMs: config.leaseDuration,
     logger,
   });

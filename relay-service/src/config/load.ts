@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SETTINGS, type SettingKey, type SettingSpec } from './schema.ts';
 import { parseBool, parseDuration, parseInteger, parseList, parsePort, parseSize } from './parse.ts';
+import { parseDomainRates } from '../delivery/domain-throttle.ts';
 
 export interface RelayConfig {
   dataDir: string;
@@ -46,6 +47,8 @@ export interface RelayConfig {
   maxRecipients: number;
   deliveryConcurrency: number;
   maxConnectionsPerHost: number;
+  domainRates: string[];
+  domainRateDefault: number | undefined;
   leaseDuration: number;
   logLevel: string;
 }
@@ -114,6 +117,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { read
   const publicUrlProblem = checkPublicUrl(values.publicUrl as string | undefined);
   if (publicUrlProblem) problems.push(`${SETTINGS.publicUrl.env}: ${publicUrlProblem}`);
   if (values.httpPort === null) problems.push(`${SETTINGS.httpPort.env}: the HTTP API cannot be disabled`);
+  try {
+    parseDomainRates((values.domainRates as string[] | undefined) ?? []);
+  } catch (err) {
+    problems.push(`${SETTINGS.domainRates.env}: ${(err as Error).message}`);
+  }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
   const dataDir = path.resolve(values.dataDir as string);

@@ -55,6 +55,8 @@ export const SETTINGS = {
   maxMessageSize: { env: 'RELAY_MAX_MESSAGE_SIZE', type: 'size', default: '25MB', description: 'Largest accepted message (SMTP SIZE and HTTP body).' },
   maxRecipients: { env: 'RELAY_MAX_RECIPIENTS', type: 'int', default: '100', description: 'Most envelope recipients per message.' },
   deliveryConcurrency: { env: 'RELAY_DELIVERY_CONCURRENCY', type: 'int', default: '50', description: 'Deliveries in flight per relay process.' },
+  domainRates: { env: 'RELAY_DOMAIN_RATES', type: 'list', description: 'Messages a minute per destination domain, `domain=N` comma-separated (e.g. `gmail.com=600,outlook.com=300`). A domain that answers "rate limited" is paused (1 min, doubling to 30) and slowed to half for 10 min either way.' },
+  domainRateDefault: { env: 'RELAY_DOMAIN_RATE_DEFAULT', type: 'int', description: 'Messages a minute for destination domains not in RELAY_DOMAIN_RATES. Unset: no limit (the "slow down" backoff still applies).' },
   maxConnectionsPerHost: { env: 'RELAY_MAX_CONNECTIONS_PER_HOST', type: 'int', default: '5', description: 'Simultaneous connections to one MX host.' },
   leaseDuration: { env: 'RELAY_LEASE_DURATION', type: 'duration', default: '5m', description: 'How long a worker owns a claimed queue row; rows of a crashed worker come back after it.' },
   logLevel: { env: 'RELAY_LOG_LEVEL', type: 'string', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent.' },

@@ -3,6 +3,7 @@ import type { QueueRepository, AttemptDecision } from '../store/queue.ts';
 import type { MessageRepository, RecipientRow } from '../store/messages.ts';
 import type { OutboundMessage, SendResult } from './types.ts';
 import { deliverRows } from './per-recipient.ts';
+import type { DomainThrottle } from './domain-throttle.ts';
 
 /** Hands one message to one destination domain; one SendResult per recipient, in order. */
 export type DeliverFn = (message: OutboundMessage) => Promise<SendResult[]>;
@@ -19,6 +20,8 @@ export interface ProcessorDeps {
   nextAttemptAt: NextAttemptFn;
   /** Called after a recipient's bounce is recorded (suppression of hard bounces, soft-bounce count). */
   onBounced?: (row: RecipientRow, result: SendResult) => Promise<void>;
+  /** Per-destination-domain rates and "slow down" backoff; without it nothing is throttled. */
+  throttle?: DomainThrottle;
   /** Called for every recorded attempt (metrics). */
   onAttempt?: (status: AttemptDecision['status'], result: SendResult) => void;
   logger: Logger;
@@ -47,6 +50,13 @@ export function createProcessor(deps: ProcessorDeps) {
 
   return async function processGroup(rows: RecipientRow[], owner: string): Promise<void> {
     const first = rows[0]!;
+    const allowance = deps.throttle?.take(first.domain, now());
+    if (allowance && !allowance.ok) {
+      // Not an attempt: the rows go back unattempted, due when the domain may be sent to again.
+      await deps.queue.postpone(rows, owner, allowance.retryAt, now());
+      deps.logger.debug({ event: 'delivery.throttled', domain: first.domain, messageId: first.message_id, until: allowance.retryAt }, 'domain throttled; delivery postponed');
+      return;
+    }
     const message = await deps.messages.forDelivery(first.message_id);
     let results: SendResult[];
     if (!message) {
@@ -60,6 +70,14 @@ export function createProcessor(deps: ProcessorDeps) {
         // the safe reaction is to try again later rather than to lose or bounce mail.
         deps.logger.error({ event: 'delivery.unexpected_error', err, messageId: first.message_id }, 'delivery threw');
         results = rows.map(() => ({ ...failure('internal', `relay error: ${(err as Error).message}`), action: 'deferred' as const }));
+      }
+    }
+    if (deps.throttle) {
+      if (results.some((r) => r.category === 'rate_limited')) {
+        const until = deps.throttle.rateLimited(first.domain, now());
+        deps.logger.warn({ event: 'delivery.domain_paused', domain: first.domain, until }, 'the receiving domain asked us to slow down; pausing it');
+      } else if (results.some((r) => r.action === 'delivered')) {
+        deps.throttle.succeeded(first.domain);
       }
     }
     await Promise.all(

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { QueueRepository } from '../store/queue.ts';
 import type { RecipientRow } from '../store/messages.ts';
+import type { DomainThrottle } from './domain-throttle.ts';
 
 export interface WorkerOptions {
   queue: QueueRepository;
@@ -10,6 +11,8 @@ export interface WorkerOptions {
   processGroup: (rows: RecipientRow[], owner: string) => Promise<void>;
   concurrency: number;
   leaseMs: number;
+  /** Domains it holds back are not claimed at all. */
+  throttle?: DomainThrottle;
   /** Longest sleep between polls; other instances' new mail is seen at least this often. */
   pollIntervalMs?: number;
   logger: Logger;
@@ -88,9 +91,10 @@ export function createDeliveryWorker(options: WorkerOptions) {
       pendingWake = false;
       const capacity = options.concurrency - inFlight;
       let claimed: RecipientRow[] = [];
+      const held = options.throttle?.blocked(now()) ?? [];
       if (capacity > 0) {
         try {
-          claimed = await options.queue.claimDue(owner, capacity, options.leaseMs, now());
+          claimed = await options.queue.claimDue(owner, capacity, options.leaseMs, now(), held);
         } catch (err) {
           options.logger.error({ event: 'delivery.claim_failed', err }, 'claiming due rows failed');
           await sleep(pollInterval);
@@ -102,8 +106,10 @@ export function createDeliveryWorker(options: WorkerOptions) {
       if (claimed.length === capacity && capacity > 0) continue;
       let delay = pollInterval;
       if (capacity > 0) {
+        // Held-back domains' rows are due, but not ours to send yet: wake when they are released.
         const due = await options.queue.nextDueAt().catch(() => undefined);
-        if (due !== undefined) delay = Math.max(0, Math.min(pollInterval, due - now()));
+        const released = options.throttle?.nextRelease(now());
+        for (const at of [due, released]) if (at !== undefined) delay = Math.max(0, Math.min(delay, at - now()));
       }
       await sleep(delay);
     }

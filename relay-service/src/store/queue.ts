@@ -33,13 +33,39 @@ export class QueueRepository {
     this.hot = hot;
   }
 
-  async claimDue(owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<RecipientRow[]> {
+  async claimDue(owner: string, limit: number, leaseMs: number, now = Date.now(), excludedDomains: string[] = []): Promise<RecipientRow[]> {
     // The claim rides in the shared write transaction, so it costs no fsync of its own.
-    return this.hot.claimDue(owner, limit, leaseMs, now);
+    return this.hot.claimDue(owner, limit, leaseMs, now, excludedDomains);
   }
 
-  /** Earliest time any row becomes due (to sleep exactly that long), or undefined if idle. */
-  async nextDueAt(): Promise<number | undefined> {
+  /**
+   * Hands claimed rows back unattempted, due at `until` (the domain is throttled): no
+   * attempt, no event, the attempt count unchanged. Only rows this worker still holds.
+   */
+  async postpone(rows: RecipientRow[], owner: string, until: number, now = Date.now()): Promise<number> {
+    return this.knex('recipients')
+      .whereIn('id', rows.map((r) => r.id))
+      .where({ lease_owner: owner, status: 'sending' })
+      .update({
+        status: this.knex.raw("CASE WHEN attempts = 0 THEN 'queued' ELSE 'deferred' END"),
+        next_attempt_at: until,
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: now,
+      });
+  }
+
+  /**
+   * Earliest time any row becomes due (to sleep exactly that long), or undefined if idle.
+   * Rows of `excludedDomains` (throttled) do not count: the throttle says when they may go.
+   */
+  async nextDueAt(excludedDomains: string[] = []): Promise<number | undefined> {
+    if (excludedDomains.length > 0) {
+      const due = await this.knex('recipients').whereIn('status', ['queued', 'deferred']).whereNotIn('domain', excludedDomains).min({ at: 'next_attempt_at' }).first();
+      const leased = await this.knex('recipients').where({ status: 'sending' }).whereNotIn('domain', excludedDomains).min({ at: 'lease_expires_at' }).first();
+      const times = [due?.at, leased?.at].filter((t): t is number => t !== null && t !== undefined).map(Number);
+      return times.length ? Math.min(...times) : undefined;
+    }
     if (this.dialect === 'sqlite') {
       // Asked after nearly every claim round: one cached statement instead of two knex queries.
       const row = await withSqliteConnection(this.knex, (conn) => prepared(conn, NEXT_DUE_SQL).get() as { due: number | null; leased: number | null });

@@ -26,10 +26,10 @@ export function createKnexHotWrites(dialect: Dialect, writes: WriteBatcher): Hot
       });
     },
 
-    claimDue(owner, limit, leaseMs, now) {
+    claimDue(owner, limit, leaseMs, now, excludedDomains = []) {
       // The claim rides in the shared write transaction, so it costs no fsync of its own.
       return writes.run(async (trx) => {
-        const result = await trx.raw(claimSql(dialect), [owner, now + leaseMs, now, now, now, limit]);
+        const result = await trx.raw(claimSql(dialect, excludedDomains.length), [owner, now + leaseMs, now, now, now, ...excludedDomains, limit]);
         return byDueTime(dialect === 'postgres' ? result.rows : (result as RecipientRow[]));
       });
     },

@@ -136,12 +136,14 @@ export function attemptRows(row: RecipientRow, result: SendResult, decision: Att
  * The lease claim. PostgreSQL: SKIP LOCKED lets several relay instances claim disjoint rows
  * without waiting on each other. SQLite has one writer at a time, so the plain form is atomic.
  */
-export function claimSql(dialect: 'sqlite' | 'postgres'): string {
+export function claimSql(dialect: 'sqlite' | 'postgres', excludedDomains = 0): string {
+  // Domains the throttle holds back are left out, so their backlog never fills the claim.
+  const exclude = excludedDomains > 0 ? `AND domain NOT IN (${new Array<string>(excludedDomains).fill('?').join(', ')})` : '';
   return `UPDATE recipients SET status = 'sending', lease_owner = ?, lease_expires_at = ?, updated_at = ?
          WHERE id IN (
            SELECT id FROM recipients
-           WHERE (status IN ('queued', 'deferred') AND next_attempt_at <= ?)
-              OR (status = 'sending' AND lease_expires_at <= ?)
+           WHERE ((status IN ('queued', 'deferred') AND next_attempt_at <= ?)
+              OR (status = 'sending' AND lease_expires_at <= ?)) ${exclude}
            ORDER BY next_attempt_at
            LIMIT ? ${dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : ''})
          RETURNING *`;

@@ -67,8 +67,9 @@ export function createSqliteHotWrites(writes: WriteBatcher): HotWrites {
       });
     },
 
-    claimDue(owner, limit, leaseMs, now) {
-      return writes.runSqlite((conn) => byDueTime(prepared(conn, CLAIM).all(owner, now + leaseMs, now, now, now, limit) as RecipientRow[]));
+    claimDue(owner, limit, leaseMs, now, excludedDomains = []) {
+      const sql = excludedDomains.length === 0 ? CLAIM : claimSql('sqlite', excludedDomains.length);
+      return writes.runSqlite((conn) => byDueTime(prepared(conn, sql).all(owner, now + leaseMs, now, now, now, ...excludedDomains, limit) as RecipientRow[]));
     },
 
     recordAttempt(row, owner, result, decision, now) {

@@ -31,7 +31,7 @@ export interface HotWrites {
    */
   acceptMessage(message: NewMessage, idempotency: IdempotencyClaim | undefined, now: number): Promise<AcceptOutcome>;
   /** Leases up to `limit` due rows (or rows whose lease expired) to `owner`, oldest due first. */
-  claimDue(owner: string, limit: number, leaseMs: number, now: number): Promise<RecipientRow[]>;
+  claimDue(owner: string, limit: number, leaseMs: number, now: number, excludedDomains?: string[]): Promise<RecipientRow[]>;
   /**
    * Records one attempt, its events and the recipient's new status atomically. False (and
    * nothing written) when `owner` no longer holds the row's lease.
