@@ -74,8 +74,9 @@ final class PermissionsTest extends Rest_Test_Case {
 		$this->relay()->answer( 200, array( 'status' => 'ok' ) )->answer( 200, array( 'data' => array() ) );
 		$this->as_admin();
 		foreach ( $this->endpoints() as $endpoint ) {
-			$status = $this->dispatch( $endpoint )->get_status();
-			$this->assertNotContains( $status, array( 401, 403 ), "{$endpoint['method']} {$endpoint['path']}" );
+			$response = $this->dispatch( $endpoint );
+			$this->assertNotContains( $response->get_status(), array( 401, 403 ), "{$endpoint['method']} {$endpoint['path']}" );
+			$this->assertStringNotContainsString( self::TOKEN, wp_json_encode( $response->get_data() ) . wp_json_encode( $response->get_headers() ), "{$endpoint['method']} {$endpoint['path']}" );
 		}
 	}
 

@@ -139,7 +139,7 @@ class Domains_Controller extends Controller {
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public function verify( \WP_REST_Request $request ) {
-		return $this->domain_answer( $this->relay_call( 'POST', self::path( $request, '/verify' ) ) );
+		return $this->domain_answer( $this->relay_call( 'POST', self::path( $request, '/verify' ), array(), self::json() ) );
 	}
 
 	/**
@@ -158,7 +158,7 @@ class Domains_Controller extends Controller {
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public function activate_key( \WP_REST_Request $request ) {
-		return $this->domain_answer( $this->relay_call( 'POST', self::path( $request, '/dkim-keys/' . rawurlencode( (string) $request['selector'] ) . '/activate' ) ) );
+		return $this->domain_answer( $this->relay_call( 'POST', self::path( $request, '/dkim-keys/' . rawurlencode( (string) $request['selector'] ) . '/activate' ), array(), self::json() ) );
 	}
 
 	/**
@@ -200,10 +200,13 @@ class Domains_Controller extends Controller {
 	}
 
 	/**
+	 * A JSON object body; `{}` for a POST that has nothing to say (else the HTTP API would
+	 * label the empty body a form).
+	 *
 	 * @param array<string, string> $body Fields.
 	 */
-	private static function json( array $body ): string {
-		return (string) wp_json_encode( $body );
+	private static function json( array $body = array() ): string {
+		return (string) wp_json_encode( (object) $body );
 	}
 
 	/**
