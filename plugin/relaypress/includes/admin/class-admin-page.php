@@ -20,7 +20,7 @@ use RelayPress\Rest\Rest;
  *
  * The app bundles its own React: WordPress 6.1 has no `react-jsx-runtime` handle, so the
  * script never depends on core's React handles, and of the other handles its asset file lists
- * only those this WordPress registers.
+ * only those this WordPress registers (wp_set_script_translations() adds `wp-i18n`).
  */
 class Admin_Page {
 
