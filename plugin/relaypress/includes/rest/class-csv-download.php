@@ -52,7 +52,11 @@ final class Csv_Download {
 		}
 		if ( ! headers_sent() ) {
 			foreach ( array_merge( wp_get_nocache_headers(), array( 'Cache-Control' => self::CACHE_CONTROL ) ) as $name => $value ) {
-				empty( $value ) ? header_remove( $name ) : header( "{$name}: {$value}" );
+				if ( empty( $value ) ) {
+					header_remove( $name );
+				} else {
+					header( "{$name}: {$value}" );
+				}
 			}
 		}
 		add_filter( 'rest_send_nocache_headers', '__return_false', PHP_INT_MAX );
