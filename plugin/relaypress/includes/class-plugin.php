@@ -12,6 +12,7 @@ namespace RelayPress;
 defined( 'ABSPATH' ) || exit;
 
 use RelayPress\Admin\Admin_Notices;
+use RelayPress\Admin\Admin_Page;
 use RelayPress\Alert\Alerts;
 use RelayPress\Backup\Backup_Smtp;
 use RelayPress\Backup\Fallback;
@@ -119,6 +120,7 @@ final class Plugin {
 			$this->log,
 			new Text_Domain(),
 			new Admin_Notices( $this->conflicts, $this->settings, $this->webhook_registration ),
+			new Admin_Page( RELAYPRESS_DIR . '/build' ),
 			new Rest( $this ),
 			new Webhooks( new Webhook_Receiver( $this->webhook_registration, $this->event_recorder, $this->clock ), $this->webhook_registration ),
 		);

@@ -10,6 +10,7 @@ declare( strict_types=1 );
 namespace RelayPress\Tests\Rest;
 
 use RelayPress\Tests\Rest_Test_Case;
+use RelayPress\Tests\Stub_Server;
 use RelayPress\Tests\WordPress_Server;
 
 final class CookieAuthHttpTest extends Rest_Test_Case {
@@ -53,6 +54,48 @@ final class CookieAuthHttpTest extends Rest_Test_Case {
 		$this->assertStringStartsWith( 'id,created_at,status', $export['body'] );
 	}
 
+	public function test_the_admin_app_imports_and_exports_suppression_csv_over_http(): void {
+		$relay = Stub_Server::start();
+		try {
+			$this->plugin->settings->update( array( 'relay_url' => $relay->url ) );
+			$csv    = "email,reason,note\r\na@example.com,manual,\"from the \"\"shop\"\"\"\r\n";
+			$export = "email,reason,note,created_at\r\n" . str_repeat( "someone@example.com,manual,,2024-01-02T03:04:05.000Z\r\n", 2000 ); // Larger than an output buffer.
+			$relay->answer(
+				array(
+					array( 'status' => 200, 'body' => array( 'imported' => 1, 'skipped' => 0 ) ),
+					array( 'status' => 400, 'body' => array( 'error' => array( 'code' => 'validation_failed', 'message' => 'line 2: "nobody" is not an email address or a *@domain pattern', 'field' => 'body' ) ) ),
+					array( 'status' => 200, 'raw' => $export, 'content_type' => 'text/csv; charset=utf-8' ),
+					array( 'status' => 200, 'raw' => $csv, 'content_type' => 'text/csv; charset=utf-8' ),
+				)
+			);
+			list( $cookie, $nonce ) = $this->login( $this->user( 'administrator' ) );
+
+			$imported = $this->send( 'POST', '/suppressions/import', $cookie, $nonce, $csv, 'text/csv' );
+			$refused  = $this->send( 'POST', '/suppressions/import', $cookie, $nonce, "email\nnobody\n", 'text/csv' );
+			$exported = $this->get( '/suppressions/export', $cookie, $nonce );
+			$small    = $this->get( '/suppressions/export', $cookie, $nonce );
+
+			$this->assertSame( array( 200, array( 'imported' => 1, 'skipped' => 0 ) ), array( $imported['status'], $imported['json'] ), $imported['body'] );
+			$this->assertSame( array( 400, 'relaypress_relay_validation_failed' ), array( $refused['status'], $refused['json']['code'] ) );
+			$this->assertStringContainsString( 'line 2', $refused['json']['message'] );
+			$this->assertSame( 200, $exported['status'] );
+			$this->assertSame( 'text/csv; charset=utf-8', $exported['content_type'] );
+			$this->assertSame( $export, $exported['body'] );
+			$this->assertStringStartsWith( 'attachment;', $exported['headers']['content-disposition'] );
+			foreach ( array( $exported, $small ) as $download ) { // Small enough to be buffered, or not: no-store either way.
+				$this->assertStringContainsString( 'no-store', $download['headers']['cache-control'] );
+			}
+			$this->assertSame( $csv, $small['body'] );
+			$sent = $relay->requests()[0];
+			$this->assertSame( array( '/v1/suppressions/import', 'text/csv; charset=utf-8', $csv ), array( $sent['path'], $sent['content_type'], $sent['raw_body'] ) );
+			foreach ( array( $imported, $refused, $exported ) as $answer ) {
+				$this->assertStringNotContainsString( self::TOKEN, $answer['body'] . wp_json_encode( $answer['headers'] ) );
+			}
+		} finally {
+			$relay->stop();
+		}
+	}
+
 	/**
 	 * A real login session: the logged-in cookie and a `wp_rest` nonce bound to it.
 	 *
@@ -80,18 +123,30 @@ final class CookieAuthHttpTest extends Rest_Test_Case {
 	 * @return array{status: int, body: string, json: mixed, content_type: string}
 	 */
 	private function get( string $route, string $cookie, ?string $nonce ): array {
+		return $this->send( 'GET', $route, $cookie, $nonce );
+	}
+
+	/**
+	 * @return array{status: int, body: string, json: mixed, content_type: string, headers: array<string, string>}
+	 */
+	private function send( string $method, string $route, string $cookie, ?string $nonce, ?string $body = null, ?string $content_type = null ): array {
 		$headers = array( 'Cookie' => $cookie );
 		if ( null !== $nonce ) {
 			$headers['X-WP-Nonce'] = $nonce;
 		}
-		$response = wp_remote_get(
-			$this->server->url . '/?rest_route=' . rawurlencode( '/relaypress/v1' . $route ),
-			array(
-				'headers'     => $headers,
-				'timeout'     => 20,
-				'redirection' => 0,
-			)
+		if ( null !== $content_type ) {
+			$headers['Content-Type'] = $content_type;
+		}
+		$args = array(
+			'method'      => $method,
+			'headers'     => $headers,
+			'timeout'     => 20,
+			'redirection' => 0,
 		);
+		if ( null !== $body ) {
+			$args['body'] = $body;
+		}
+		$response = wp_remote_request( $this->server->url . '/?rest_route=' . rawurlencode( '/relaypress/v1' . $route ), $args );
 		$this->assertNotWPError( $response );
 		$body = (string) wp_remote_retrieve_body( $response );
 		return array(
@@ -99,6 +154,7 @@ final class CookieAuthHttpTest extends Rest_Test_Case {
 			'body'         => $body,
 			'json'         => json_decode( $body, true ),
 			'content_type' => (string) wp_remote_retrieve_header( $response, 'content-type' ),
+			'headers'      => array_map( 'strval', (array) wp_remote_retrieve_headers( $response )->getAll() ),
 		);
 	}
 

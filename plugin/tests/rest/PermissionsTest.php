@@ -26,7 +26,13 @@ final class PermissionsTest extends Rest_Test_Case {
 		foreach ( array( '/relaypress/v1/settings', '/relaypress/v1/connection-test', '/relaypress/v1/test-email', '/relaypress/v1/log', '/relaypress/v1/log/(?P<id>\d+)', '/relaypress/v1/log/resend', '/relaypress/v1/log/delete', '/relaypress/v1/log/export', '/relaypress/v1/relay/messages', '/relaypress/v1/relay/messages/(?P<id>[A-Za-z0-9_-]{1,100})', '/relaypress/v1/webhook-registration', '/relaypress/v1/analytics', '/relaypress/v1/activity', '/relaypress/v1/activity/messages' ) as $expected ) {
 			$this->assertContains( $expected, $paths );
 		}
-		$this->assertGreaterThanOrEqual( 15, count( $this->endpoints() ) );
+		// Issue 9: domains, suppressions, overview.
+		$id       = '(?P<id>[A-Za-z0-9_-]+)';
+		$selector = '(?P<selector>[A-Za-z0-9_.-]+)';
+		foreach ( array( '/relaypress/v1/domains', "/relaypress/v1/domains/{$id}", "/relaypress/v1/domains/{$id}/verify", "/relaypress/v1/domains/{$id}/dkim-keys", "/relaypress/v1/domains/{$id}/dkim-keys/{$selector}/activate", "/relaypress/v1/domains/{$id}/dkim-keys/{$selector}", '/relaypress/v1/suppressions', "/relaypress/v1/suppressions/{$id}", '/relaypress/v1/suppressions/export', '/relaypress/v1/suppressions/import', '/relaypress/v1/overview' ) as $expected ) {
+			$this->assertContains( $expected, $paths );
+		}
+		$this->assertGreaterThanOrEqual( 28, count( $this->endpoints() ) );
 	}
 
 	public function test_every_route_has_a_permission_callback_and_typed_validated_sanitized_args(): void {
@@ -68,8 +74,9 @@ final class PermissionsTest extends Rest_Test_Case {
 		$this->relay()->answer( 200, array( 'status' => 'ok' ) )->answer( 200, array( 'data' => array() ) );
 		$this->as_admin();
 		foreach ( $this->endpoints() as $endpoint ) {
-			$status = $this->dispatch( $endpoint )->get_status();
-			$this->assertNotContains( $status, array( 401, 403 ), "{$endpoint['method']} {$endpoint['path']}" );
+			$response = $this->dispatch( $endpoint );
+			$this->assertNotContains( $response->get_status(), array( 401, 403 ), "{$endpoint['method']} {$endpoint['path']}" );
+			$this->assertStringNotContainsString( self::TOKEN, wp_json_encode( $response->get_data() ) . wp_json_encode( $response->get_headers() ), "{$endpoint['method']} {$endpoint['path']}" );
 		}
 	}
 
@@ -127,12 +134,12 @@ final class PermissionsTest extends Rest_Test_Case {
 			if ( '/relaypress/v1' === $pattern || in_array( $pattern, self::PUBLIC_ROUTES, true ) ) {
 				continue; // The namespace index, core's; the signed receiver, tested above.
 			}
-			$path = preg_replace( array( '/\(\?P<id>\\\\d\+\)/', '/\(\?P<id>[^)]*\)/' ), array( '1', 'msg_1' ), $pattern );
+			$path = preg_replace_callback( '/\(\?P<(\w+)>([^)]*)\)/', static fn( array $m ): string => self::path_sample( $pattern, $m[1], $m[2] ), $pattern );
 			foreach ( $handlers as $handler ) {
 				foreach ( array_keys( array_filter( (array) $handler['methods'] ) ) as $method ) {
 					$params = array();
 					foreach ( $handler['args'] as $name => $arg ) {
-						if ( ! empty( $arg['required'] ) && 'id' !== $name ) {
+						if ( ! empty( $arg['required'] ) && ! in_array( $name, array( 'id', 'selector' ), true ) ) {
 							$params[ $name ] = self::sample( $name, $arg );
 						}
 					}
@@ -156,10 +163,35 @@ final class PermissionsTest extends Rest_Test_Case {
 	}
 
 	/**
+	 * A valid value for a path parameter (an invalid one would be 400 before the permission).
+	 */
+	private static function path_sample( string $route, string $name, string $regex ): string {
+		if ( 'selector' === $name ) {
+			return 'rpr202401';
+		}
+		if ( '\\d+' === $regex ) {
+			return '1';
+		}
+		if ( false !== strpos( $route, '/domains/' ) ) {
+			return 'dom_' . str_repeat( '0', 26 );
+		}
+		if ( false !== strpos( $route, '/suppressions/' ) ) {
+			return 'sup_' . str_repeat( '0', 26 );
+		}
+		return 'msg_1';
+	}
+
+	/**
 	 * @param array<string, mixed> $arg Argument schema.
 	 * @return mixed
 	 */
 	private static function sample( string $name, array $arg ) {
+		if ( isset( $arg['enum'] ) ) {
+			return $arg['enum'][0];
+		}
+		if ( 'domain' === $name ) {
+			return 'example.com';
+		}
 		switch ( $arg['type'] ) {
 			case 'integer':
 				return 1;

@@ -2,9 +2,10 @@
 /**
  * Router for `php -S`: a stand-in for the relay's HTTP API, recording every request.
  *
- * STUB_DIR holds answers.json (queue of {status, body, delay_ms}), delay_ms (default delay),
- * requests.jsonl (one JSON object per request, its query string as sent) and ids.json
- * (Idempotency-Key → message id).
+ * STUB_DIR holds answers.json (queue of {status, body, delay_ms}, or {status, raw,
+ * content_type} for a body that is not JSON), delay_ms (default delay), requests.jsonl (one
+ * JSON object per request, its query string as sent, its body decoded as JSON and raw) and
+ * ids.json (Idempotency-Key → message id).
  *
  * @package RelayPress
  */
@@ -30,6 +31,7 @@ file_put_contents(
 			'content_type'    => $_SERVER['CONTENT_TYPE'] ?? null,
 			'idempotency_key' => $key,
 			'body'            => json_decode( $body, true ),
+			'raw_body'        => $body,
 			'at'              => microtime( true ),
 		)
 	) . "\n",
@@ -63,5 +65,10 @@ if ( $delay > 0 ) {
 	usleep( $delay * 1000 );
 }
 http_response_code( (int) $answer['status'] );
+if ( isset( $answer['raw'] ) ) {
+	header( 'Content-Type: ' . ( $answer['content_type'] ?? 'text/plain' ) );
+	echo $answer['raw'];
+	return;
+}
 header( 'Content-Type: application/json' );
 echo json_encode( $answer['body'] );

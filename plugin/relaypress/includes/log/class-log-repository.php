@@ -162,6 +162,24 @@ class Log_Repository {
 	}
 
 	/**
+	 * Entries created at or after $after, per status (every status, 0 when none).
+	 *
+	 * @param string $after UTC `Y-m-d H:i:s`.
+	 * @return array<string, int>
+	 */
+	public function count_by_status_since( string $after ): array {
+		global $wpdb;
+		$counts = array_fill_keys( self::STATUSES, 0 );
+		$rows   = (array) $wpdb->get_results( $wpdb->prepare( "SELECT status, COUNT(*) AS n FROM {$this->table()} WHERE created_at >= %s GROUP BY status", $after ), ARRAY_A );
+		foreach ( $rows as $row ) {
+			if ( isset( $counts[ $row['status'] ] ) ) {
+				$counts[ $row['status'] ] = (int) $row['n'];
+			}
+		}
+		return $counts;
+	}
+
+	/**
 	 * The newest entry the relay knows by this id, locked until the transaction ends (so two
 	 * webhooks for one message update its status one after the other).
 	 */

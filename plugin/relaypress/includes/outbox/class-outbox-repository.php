@@ -160,6 +160,30 @@ class Outbox_Repository {
 	}
 
 	/**
+	 * What the overview shows: rows waiting for their first attempt (or in it), rows waiting
+	 * for a retry after a failed attempt, and rows given up on (until purged).
+	 *
+	 * @return array{pending: int, retrying: int, failed: int}
+	 */
+	public function backlog(): array {
+		global $wpdb;
+		$row = (array) $wpdb->get_row(
+			$wpdb->prepare(
+				"SELECT COALESCE( SUM( status = %s AND attempts = 0 ), 0 ) AS pending, COALESCE( SUM( status = %s AND attempts > 0 ), 0 ) AS retrying, COALESCE( SUM( status = %s ), 0 ) AS failed FROM {$this->table()}",
+				self::PENDING,
+				self::PENDING,
+				self::FAILED
+			),
+			ARRAY_A
+		);
+		return array(
+			'pending'  => (int) ( $row['pending'] ?? 0 ),
+			'retrying' => (int) ( $row['retrying'] ?? 0 ),
+			'failed'   => (int) ( $row['failed'] ?? 0 ),
+		);
+	}
+
+	/**
 	 * Updates a row only while $lock_token still holds it, and releases the lease.
 	 *
 	 * @param array<string, mixed> $values Columns.

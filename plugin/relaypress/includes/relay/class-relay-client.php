@@ -15,7 +15,7 @@ use RelayPress\Settings\Settings;
 
 /**
  * `POST /v1/emails` with the raw message, `GET /v1/messages/:id`, `GET /healthz`, and
- * the webhook endpoints (send_json()).
+ * the JSON endpoints the admin routes proxy (get_json(), send_json(), call(), download()).
  * Every answer becomes a Send_Result through one table (classify()).
  */
 class Relay_Client {
@@ -23,6 +23,9 @@ class Relay_Client {
 	/** Seconds to wait for the TCP connection, then for the whole request. */
 	public const CONNECT_TIMEOUT = 3;
 	public const TOTAL_TIMEOUT   = 10;
+
+	/** Seconds the overview waits for `/healthz`: a status line, not worth holding the page. */
+	public const HEALTH_TIMEOUT = 3;
 
 	/**
 	 * HTTP statuses that are retried although they are 4xx: the request was fine, the relay
@@ -85,7 +88,14 @@ class Relay_Client {
 	 * @return array<string, mixed>|\WP_Error
 	 */
 	public function get( string $path, array $query = array(), bool $auth = true ) {
-		return $this->request( 'GET', $query ? add_query_arg( array_map( 'rawurlencode', array_map( 'strval', $query ) ), $path ) : $path, null, array(), $auth );
+		return $this->request( 'GET', self::with_query( $path, $query ), null, array(), $auth );
+	}
+
+	/**
+	 * @param array<string, scalar> $query Query arguments, each URL-encoded.
+	 */
+	private static function with_query( string $path, array $query ): string {
+		return $query ? add_query_arg( array_map( 'rawurlencode', array_map( 'strval', $query ) ), $path ) : $path;
 	}
 
 	/**
@@ -109,6 +119,54 @@ class Relay_Client {
 	 */
 	public function send_json( string $method, string $path, ?array $body = null ) {
 		return $this->json_answer( $this->request( $method, $path, null === $body ? null : (string) wp_json_encode( $body ) ) );
+	}
+
+	/**
+	 * Any request whose answer is a 2xx JSON object, with the relay's status (201 created vs
+	 * 200 already there); errors as get_json(). $body is sent as is, with $content_type.
+	 *
+	 * @param array<string, scalar> $query Query arguments.
+	 * @return array{status: int, json: array<string, mixed>}|\WP_Error
+	 */
+	public function call( string $method, string $path, array $query = array(), ?string $body = null, string $content_type = 'application/json' ) {
+		$response = $this->request( $method, self::with_query( $path, $query ), $body, null === $body ? array() : array( 'Content-Type' => $content_type ) );
+		$json     = $this->json_answer( $response );
+		return is_wp_error( $json ) ? $json : array(
+			'status' => (int) wp_remote_retrieve_response_code( $response ),
+			'json'   => $json,
+		);
+	}
+
+	/**
+	 * A GET whose 2xx body is a file (CSV), returned as is with its Content-Type; errors as
+	 * get_json().
+	 *
+	 * @return array{body: string, content_type: string}|\WP_Error
+	 */
+	public function download( string $path ) {
+		$response = $this->get( $path );
+		$status   = is_wp_error( $response ) ? 0 : (int) wp_remote_retrieve_response_code( $response );
+		if ( $status < 200 || $status >= 300 ) {
+			return $this->json_answer( $response ); // Always an error for a non-2xx.
+		}
+		return array(
+			'body'         => (string) wp_remote_retrieve_body( $response ),
+			'content_type' => (string) wp_remote_retrieve_header( $response, 'content-type' ),
+		);
+	}
+
+	/**
+	 * Whether the relay answers `/healthz` (no token sent), within HEALTH_TIMEOUT. Never throws.
+	 *
+	 * @return true|\WP_Error Its error as get_json()'s.
+	 */
+	public function health() {
+		$response = $this->request( 'GET', '/healthz', null, array(), false, self::HEALTH_TIMEOUT );
+		if ( ! is_wp_error( $response ) && 200 === (int) wp_remote_retrieve_response_code( $response ) ) {
+			return true;
+		}
+		$error = $this->json_answer( $response );
+		return is_wp_error( $error ) ? $error : new \WP_Error( 'relaypress_relay_unexpected_response', 'unexpected answer', array( 'relay_status' => (int) wp_remote_retrieve_response_code( $response ), 'relay_code' => 'unexpected_response', 'relay_field' => null ) );
 	}
 
 	/**
@@ -203,10 +261,10 @@ class Relay_Client {
 	}
 
 	/**
-	 * @param array<string, string> $headers Extra headers.
+	 * @param array<string, string> $headers Extra headers (a body is JSON unless they say otherwise).
 	 * @return array<string, mixed>|\WP_Error
 	 */
-	private function request( string $method, string $path, ?string $body = null, array $headers = array(), bool $auth = true ) {
+	private function request( string $method, string $path, ?string $body = null, array $headers = array(), bool $auth = true, int $timeout = self::TOTAL_TIMEOUT ) {
 		$base = $this->settings->relay_url();
 		if ( '' === $base ) {
 			return new \WP_Error( 'relaypress_not_configured', __( 'No relay URL is configured.', 'relaypress' ) );
@@ -214,12 +272,12 @@ class Relay_Client {
 		if ( $auth ) {
 			$headers['Authorization'] = 'Bearer ' . $this->settings->api_token();
 		}
-		if ( null !== $body ) {
+		if ( null !== $body && ! isset( $headers['Content-Type'] ) ) {
 			$headers['Content-Type'] = 'application/json';
 		}
 		$args = array(
 			'method'      => $method,
-			'timeout'     => self::TOTAL_TIMEOUT,
+			'timeout'     => $timeout,
 			'redirection' => 0,
 			'headers'     => $headers,
 			'user-agent'  => 'RelayPress/' . ( defined( 'RELAYPRESS_VERSION' ) ? RELAYPRESS_VERSION : '0' ) . '; ' . home_url( '/' ), // Not defined in uninstall.php.

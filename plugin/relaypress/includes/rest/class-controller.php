@@ -23,6 +23,8 @@ abstract class Controller {
 	private const STATUS_FOR_RELAY = array(
 		400 => 400,
 		404 => 404,
+		409 => 409, // The request clashes with the account's state (a domain taken, a key that signs).
+		413 => 413,
 		429 => 503,
 		503 => 503,
 	);
@@ -151,6 +153,29 @@ abstract class Controller {
 	protected static function check_email_or_empty( $value ) {
 		$value = trim( (string) $value );
 		return '' === $value || is_email( $value ) ? true : __( 'must be an email address', 'relaypress' );
+	}
+
+	/**
+	 * A request to the relay (with the token) whose answer is a 2xx JSON object, with its
+	 * status; or this API's error (relay_error()), 503 before any request when no relay URL
+	 * or token is configured.
+	 *
+	 * @param array<string, scalar> $query Query arguments.
+	 * @return array{status: int, json: array<string, mixed>}|\WP_Error
+	 */
+	protected function relay_call( string $method, string $path, array $query = array(), ?string $body = null, string $content_type = 'application/json' ) {
+		if ( ! $this->plugin->settings->is_configured() ) {
+			return self::relay_error( self::not_configured() );
+		}
+		$answer = $this->plugin->relay_client->call( $method, $path, $query, $body, $content_type );
+		return is_wp_error( $answer ) ? self::relay_error( $answer ) : $answer;
+	}
+
+	/**
+	 * The error for a site with no relay URL or token, as Relay_Client errors look.
+	 */
+	protected static function not_configured(): \WP_Error {
+		return new \WP_Error( 'relaypress_relay_not_configured', __( 'No relay URL or API token is configured.', 'relaypress' ), array( 'relay_status' => null, 'relay_code' => 'not_configured' ) );
 	}
 
 	/**

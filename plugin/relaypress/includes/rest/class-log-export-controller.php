@@ -14,8 +14,7 @@ defined( 'ABSPATH' ) || exit;
 use RelayPress\Support\Csv;
 
 /**
- * The callback returns the CSV text with download headers; serve_csv() then writes it as
- * is, instead of the JSON encoding the REST server would apply.
+ * The callback returns the CSV text as a Csv_Download, which the REST server writes as is.
  */
 class Log_Export_Controller extends Controller {
 
@@ -51,25 +50,6 @@ class Log_Export_Controller extends Controller {
 				break;
 			}
 		}
-		$response = new \WP_REST_Response( Csv::document( $rows ) );
-		$response->header( 'Content-Type', 'text/csv; charset=utf-8' );
-		$response->header( 'Content-Disposition', 'attachment; filename="relaypress-log-' . gmdate( 'Y-m-d' ) . '.csv"' );
-		$response->header( 'Cache-Control', 'no-store' );
-		return $response;
-	}
-
-	/**
-	 * `rest_pre_serve_request`: writes the export's CSV body itself.
-	 *
-	 * @param bool              $served  Already served.
-	 * @param \WP_HTTP_Response $result  Response.
-	 * @param \WP_REST_Request  $request Request.
-	 */
-	public static function serve_csv( $served, $result, $request ): bool {
-		if ( $served || ! $request instanceof \WP_REST_Request || self::ROUTE !== $request->get_route() || ! $result instanceof \WP_HTTP_Response || 200 !== $result->get_status() || ! is_string( $result->get_data() ) ) {
-			return (bool) $served;
-		}
-		echo $result->get_data(); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- text/csv download; cells are CSV-quoted and formula-guarded by Csv.
-		return true;
+		return Csv_Download::response( Csv::document( $rows ), 'relaypress-log-' . gmdate( 'Y-m-d' ) . '.csv' );
 	}
 }

@@ -217,11 +217,8 @@ class Reports_Controller extends Controller {
 	 * @return array<string, mixed>|\WP_Error
 	 */
 	private function relay( string $path, array $query ) {
-		if ( ! $this->plugin->settings->is_configured() ) {
-			return self::relay_error( new \WP_Error( 'relaypress_relay_not_configured', __( 'No relay URL or API token is configured.', 'relaypress' ), array( 'relay_status' => null, 'relay_code' => 'not_configured' ) ) );
-		}
-		$json = $this->plugin->relay_client->get_json( $path, $query );
-		return is_wp_error( $json ) ? self::relay_error( $json ) : $json;
+		$answer = $this->relay_call( 'GET', $path, $query );
+		return is_wp_error( $answer ) ? $answer : $answer['json'];
 	}
 
 	/**

@@ -31,7 +31,7 @@ class Rest {
 
 	public function register(): void {
 		add_action( 'rest_api_init', array( $this, 'register_routes' ) );
-		add_filter( 'rest_pre_serve_request', array( Log_Export_Controller::class, 'serve_csv' ), 10, 3 );
+		add_filter( 'rest_pre_serve_request', array( Csv_Download::class, 'serve' ), 10, 3 );
 	}
 
 	/**
@@ -54,6 +54,9 @@ class Rest {
 			new Relay_Controller( $this->plugin ),
 			new Reports_Controller( $this->plugin ),
 			new Webhook_Registration_Controller( $this->plugin ),
+			new Domains_Controller( $this->plugin ),
+			new Suppressions_Controller( $this->plugin ),
+			new Overview_Controller( $this->plugin ),
 		);
 	}
 

@@ -82,20 +82,29 @@ class Settings_Controller extends Controller {
 		$view['token_unusable']           = $settings->token_unreadable();
 		$view['backup_smtp_password_set'] = '' !== (string) $settings->get( 'backup_smtp_password' );
 		$view['locked']                   = $locked;
-		$webhook                          = $this->plugin->webhook_registration->view();
-		$view['webhook']                  = array(
-			'registered'    => $webhook['registered'],
-			'url'           => esc_url_raw( $webhook['url'] ),
+		$view['webhook']                  = self::webhook_view( $this->plugin->webhook_registration->view() );
+		return $view;
+	}
+
+	/**
+	 * Webhook_Registration::view() as answered (never the secret): text escaped, dates RFC 3339.
+	 *
+	 * @param array<string, mixed> $webhook Webhook_Registration::view().
+	 * @return array<string, mixed>
+	 */
+	public static function webhook_view( array $webhook ): array {
+		return array(
+			'registered'    => (bool) $webhook['registered'],
+			'url'           => esc_url_raw( (string) $webhook['url'] ),
 			'registered_at' => Output::utc_date( $webhook['registered_at'] ),
 			'error'         => null === $webhook['error'] ? null : array(
-				'code'        => sanitize_key( $webhook['error']['code'] ),
+				'code'        => sanitize_key( (string) $webhook['error']['code'] ),
 				'message'     => Output::text( $webhook['error']['message'] ),
-				'http_status' => $webhook['error']['http_status'],
+				'http_status' => null === $webhook['error']['http_status'] ? null : (int) $webhook['error']['http_status'],
 				'at'          => Output::utc_date( $webhook['error']['at'] ),
 				'retry_at'    => Output::utc_date( $webhook['error']['retry_at'] ),
 			),
 		);
-		return $view;
 	}
 
 	/**
