@@ -11,6 +11,7 @@ import { normalizeDomainName } from '../domains/names.ts';
 import { defaultSelector, generateDkimKeyPair, dkimDnsRecord } from '../dkim/keys.ts';
 import { QUEUE_USAGE, QueueUsageError, queueCommand } from './queue-commands.ts';
 import { parseAllowlist } from '../net/allowlist.ts';
+import { bootstrap } from './bootstrap.ts';
 
 const USAGE = `Usage: relaypress-relay [command] [options]
 
@@ -43,11 +44,17 @@ Commands:
   dkim generate --account ID --domain NAME [--selector S] [--algorithm rsa|ed25519]
                                           Generate and activate a DKIM key; prints the DNS record
   admin-token rotate                      Replace the admin API token (shown once)
+  bootstrap --name NAME --domain D --token-file PATH [--sandbox]
+                                          First account, domain and API token of a fresh install; the
+                                          token goes to PATH (does nothing when PATH holds one already)
 ${QUEUE_USAGE}
 
 Settings come from environment variables (and a .env file); see 'relaypress-relay config'.`;
 
 class UsageError extends Error {}
+
+// Commands that take options straight away (`bootstrap --name …`), not a subcommand first.
+const COMMANDS_WITHOUT_SUB = ['start', 'migrate', 'config', 'bootstrap'];
 
 function required(values: Record<string, unknown>, name: string): string {
   const value = values[name];
@@ -96,11 +103,11 @@ async function requireAccount(store: Store, id: string): Promise<void> {
 export async function main(argv: string[]): Promise<number> {
   const [command = 'start', sub, ...rest] = argv;
   const parsed = parseArgs({
-    args: command === 'start' || command === 'migrate' || command === 'config' ? argv.slice(1) : rest,
+    args: COMMANDS_WITHOUT_SUB.includes(command) ? argv.slice(1) : rest,
     options: {
       name: { type: 'string' }, account: { type: 'string' }, id: { type: 'string' }, username: { type: 'string' },
       domain: { type: 'string' }, selector: { type: 'string' }, cidr: { type: 'string' }, note: { type: 'string' }, 'return-path': { type: 'string' }, algorithm: { type: 'string' }, help: { type: 'boolean', short: 'h' }, sandbox: { type: 'boolean' },
-      'non-transactional-tags': { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, all: { type: 'boolean' }, 'allow-from': { type: 'string' },
+      'non-transactional-tags': { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, all: { type: 'boolean' }, 'allow-from': { type: 'string' }, 'token-file': { type: 'string' },
     },
     allowPositionals: false,
     strict: true,
@@ -123,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
 
 async function dispatch(command: string, sub: string | undefined, v: Record<string, string | boolean | undefined>): Promise<number> {
   {
-    switch (`${command}${['start', 'migrate', 'config'].includes(command) ? '' : ` ${sub ?? ''}`}`) {
+    switch (`${command}${COMMANDS_WITHOUT_SUB.includes(command) ? '' : ` ${sub ?? ''}`}`) {
       case 'start': {
         // Loaded only here: the provisioning commands need none of the servers.
         const { startRelay } = await import('../relay.ts');
@@ -246,6 +253,11 @@ async function dispatch(command: string, sub: string | undefined, v: Record<stri
       case 'admin-token rotate':
         return withStore(async (s) => {
           console.log(await rotateAdminToken(s.db.knex));
+          return 0;
+        });
+      case 'bootstrap':
+        return withStore(async (s, config) => {
+          print(await asUsage(bootstrap(s, config, { name: required(v, 'name'), domain: required(v, 'domain'), tokenFile: required(v, 'token-file'), sandbox: v.sandbox === true })));
           return 0;
         });
       case 'queue list':

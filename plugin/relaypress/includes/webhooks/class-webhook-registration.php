@@ -60,11 +60,15 @@ class Webhook_Registration {
 	}
 
 	/**
-	 * The URL the relay posts to. `relaypress_webhook_url` lets a site behind a proxy give
-	 * the address the relay can reach.
+	 * The URL the relay posts to. The RELAYPRESS_WEBHOOK_URL constant (wp-config.php) or the
+	 * `relaypress_webhook_url` filter give the address the relay can reach when it is not the
+	 * site's public one (a proxy, or containers that reach each other by service name).
 	 */
 	public function receiver_url(): string {
-		return (string) apply_filters( 'relaypress_webhook_url', rest_url( Rest::NAMESPACE . Webhook_Receiver::ROUTE ) );
+		$url = defined( 'RELAYPRESS_WEBHOOK_URL' ) && '' !== (string) RELAYPRESS_WEBHOOK_URL
+			? (string) RELAYPRESS_WEBHOOK_URL
+			: rest_url( Rest::NAMESPACE . Webhook_Receiver::ROUTE );
+		return (string) apply_filters( 'relaypress_webhook_url', $url );
 	}
 
 	/**
