@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RelayConfig } from './config/load.ts';
+import { parseBindAddresses, type RelayConfig } from './config/load.ts';
 import { SETTINGS } from './config/schema.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openDatabase, migrateToLatest } from './store/db.ts';
@@ -98,7 +98,8 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
 
   const softBounce = { limit: config.softBounceLimit, windowMs: config.softBounceWindow };
   const resolver = createDnsResolver(config.dnsServers);
-  const sender = createSender({ helo: config.hostname, mxPort: config.mxPort, maxConnectionsPerHost: config.maxConnectionsPerHost });
+  const bindAddresses = parseBindAddresses(config.bindAddresses);
+  const sender = createSender({ helo: config.hostname, mxPort: config.mxPort, maxConnectionsPerHost: config.maxConnectionsPerHost, heloByAddress: bindAddresses });
   const retryPolicy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, delaysMs: config.retrySchedule, maxAgeMs: config.maxQueueAge };
   // Created unconditionally: "slow down" replies pause a domain even without configured rates.
   const throttle = new DomainThrottle({ rates: parseDomainRates(config.domainRates), defaultRate: config.domainRateDefault ?? null });
@@ -110,6 +111,8 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
     nextAttemptAt: (attempts, firstQueuedAt, now) => nextAttemptAt(attempts, firstQueuedAt, now, retryPolicy),
     onBounced: createDeliveryBounceHandler({ store, softBounce, logger }),
     onAttempt: (status, result) => metrics.attempt(status, result.durationMs),
+    // Only with several source addresses configured is the account's choice read at all.
+    ...(bindAddresses.size > 0 ? { sourceAddressOf: (accountId: string) => store.accounts.bindAddress(accountId) } : {}),
     logger,
   });
   const worker = createDeliveryWorker({
@@ -126,7 +129,7 @@ export async function startRelay(config: RelayConfig, options: { logger?: Logger
   const webhookPost = { allowPrivate: config.webhookAllowPrivateNetworks, timeoutMs: config.webhookTimeout };
   let draining = false;
   const app = createHttpApp({
-    store, accept, domains, webhookPost, metrics: metrics.registry, hostname: config.hostname, maxMessageSize: config.maxMessageSize,
+    store, accept, domains, webhookPost, bindAddresses, metrics: metrics.registry, hostname: config.hostname, maxMessageSize: config.maxMessageSize,
     verifyAdminToken: admin.verify, isDraining: () => draining, onAccepted: () => worker.wake(), unsubscribeTokens,
     tracking: { tokens: trackingTokens, maxAgeMs: config.eventRetention, storeIp: config.trackingStoreIp }, logger,
   });

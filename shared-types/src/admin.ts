@@ -26,6 +26,8 @@ export const UpdateAccountRequest = z
     /** Sending limits: messages a minute and a UTC day; null removes the limit. */
     rate_per_minute: z.number().int().min(1).max(1_000_000).nullable().optional(),
     daily_quota: z.number().int().min(1).max(100_000_000).nullable().optional(),
+    /** Source address of the account's mail: one of the relay's RELAY_BIND_ADDRESSES, or null. */
+    bind_address: z.string().min(2).max(64).nullable().optional(),
   })
   .refine((r) => Object.values(r).some((v) => v !== undefined), {
     message: 'give at least one of sandbox, non_transactional_tags, track_opens, track_clicks',
@@ -33,7 +35,7 @@ export const UpdateAccountRequest = z
 export type UpdateAccountRequest = z.infer<typeof UpdateAccountRequest>;
 export type CreateAccountRequest = z.infer<typeof CreateAccountRequest>;
 
-export const Account = z.object({ id: z.string(), name: z.string(), sandbox: z.boolean(), non_transactional_tags: z.array(z.string()), track_opens: z.boolean(), track_clicks: z.boolean(), rate_per_minute: z.number().nullable(), daily_quota: z.number().nullable(), created_at: Timestamp });
+export const Account = z.object({ id: z.string(), name: z.string(), sandbox: z.boolean(), non_transactional_tags: z.array(z.string()), track_opens: z.boolean(), track_clicks: z.boolean(), rate_per_minute: z.number().nullable(), daily_quota: z.number().nullable(), bind_address: z.string().nullable(), created_at: Timestamp });
 export type Account = z.infer<typeof Account>;
 
 /** Networks (CIDR) a credential may be used from; absent or null: anywhere. */

@@ -3,6 +3,18 @@ import path from 'node:path';
 import { SETTINGS, type SettingKey, type SettingSpec } from './schema.ts';
 import { parseBool, parseDuration, parseInteger, parseList, parsePort, parseSize } from './parse.ts';
 import { parseDomainRates } from '../delivery/domain-throttle.ts';
+import { isIP } from 'node:net';
+
+/** `ip=helo-name` pairs of RELAY_BIND_ADDRESSES. */
+export function parseBindAddresses(entries: string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const entry of entries) {
+    const [ip, name] = entry.split('=').map((p) => p.trim());
+    if (!ip || !isIP(ip) || !name || !/^[a-z0-9.-]+$/i.test(name)) throw new Error(`"${entry}" is not ip=helo-name (e.g. 203.0.113.5=mail1.example.net)`);
+    map.set(ip, name.toLowerCase());
+  }
+  return map;
+}
 
 export interface RelayConfig {
   dataDir: string;
@@ -47,6 +59,7 @@ export interface RelayConfig {
   maxRecipients: number;
   deliveryConcurrency: number;
   maxConnectionsPerHost: number;
+  bindAddresses: string[];
   domainRates: string[];
   domainRateDefault: number | undefined;
   leaseDuration: number;
@@ -117,6 +130,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { read
   const publicUrlProblem = checkPublicUrl(values.publicUrl as string | undefined);
   if (publicUrlProblem) problems.push(`${SETTINGS.publicUrl.env}: ${publicUrlProblem}`);
   if (values.httpPort === null) problems.push(`${SETTINGS.httpPort.env}: the HTTP API cannot be disabled`);
+  try {
+    parseBindAddresses((values.bindAddresses as string[] | undefined) ?? []);
+  } catch (err) {
+    problems.push(`${SETTINGS.bindAddresses.env}: ${(err as Error).message}`);
+  }
   try {
     parseDomainRates((values.domainRates as string[] | undefined) ?? []);
   } catch (err) {

@@ -55,6 +55,7 @@ export const SETTINGS = {
   maxMessageSize: { env: 'RELAY_MAX_MESSAGE_SIZE', type: 'size', default: '25MB', description: 'Largest accepted message (SMTP SIZE and HTTP body).' },
   maxRecipients: { env: 'RELAY_MAX_RECIPIENTS', type: 'int', default: '100', description: 'Most envelope recipients per message.' },
   deliveryConcurrency: { env: 'RELAY_DELIVERY_CONCURRENCY', type: 'int', default: '50', description: 'Deliveries in flight per relay process.' },
+  bindAddresses: { env: 'RELAY_BIND_ADDRESSES', type: 'list', description: 'Source addresses accounts may send from, on hosts with several IPs: `ip=helo-name`, comma-separated (e.g. `203.0.113.5=mail1.example.net`). Each IP greets with its own name, which its PTR record must give. An account picks one with `PATCH /admin/accounts/:id {"bind_address"}`.' },
   domainRates: { env: 'RELAY_DOMAIN_RATES', type: 'list', description: 'Messages a minute per destination domain, `domain=N` comma-separated (e.g. `gmail.com=600,outlook.com=300`). A domain that answers "rate limited" is paused (1 min, doubling to 30) and slowed to half for 10 min either way.' },
   domainRateDefault: { env: 'RELAY_DOMAIN_RATE_DEFAULT', type: 'int', description: 'Messages a minute for destination domains not in RELAY_DOMAIN_RATES. Unset: no limit (the "slow down" backoff still applies).' },
   maxConnectionsPerHost: { env: 'RELAY_MAX_CONNECTIONS_PER_HOST', type: 'int', default: '5', description: 'Simultaneous connections to one MX host.' },

@@ -22,6 +22,8 @@ export interface ProcessorDeps {
   onBounced?: (row: RecipientRow, result: SendResult) => Promise<void>;
   /** Per-destination-domain rates and "slow down" backoff; without it nothing is throttled. */
   throttle?: DomainThrottle;
+  /** The account's source address (bind address), or null for the default route. */
+  sourceAddressOf?: (accountId: string) => Promise<string | null>;
   /** Called for every recorded attempt (metrics). */
   onAttempt?: (status: AttemptDecision['status'], result: SendResult) => void;
   logger: Logger;
@@ -64,7 +66,8 @@ export function createProcessor(deps: ProcessorDeps) {
       results = rows.map(() => failure(MESSAGE_MISSING, 'the message no longer exists'));
     } else {
       try {
-        results = await deliverRows(deps.deliver, rows, message.mailFrom, message.raw);
+        const localAddress = (await deps.sourceAddressOf?.(first.account_id)) ?? undefined;
+        results = await deliverRows(deps.deliver, rows, message.mailFrom, message.raw, localAddress);
       } catch (err) {
         // Senders return results instead of throwing; reaching this is a relay bug, and
         // the safe reaction is to try again later rather than to lose or bounce mail.

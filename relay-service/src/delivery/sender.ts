@@ -27,6 +27,8 @@ export interface SenderOptions {
   maxAddresses?: number;
   verifyCertificates?: boolean;
   rules?: BounceRule[];
+  /** EHLO name per source address (RELAY_BIND_ADDRESSES): each IP greets with its own PTR name. */
+  heloByAddress?: ReadonlyMap<string, string>;
   now?: () => number;
 }
 
@@ -77,14 +79,19 @@ export function createSender(options: SenderOptions): Sender {
   const pool = createConnectionPool<SmtpSession, SessionFailure>({
     maxPerKey: options.maxConnectionsPerHost ?? 5,
     idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+    // Keys are `mx-address:port`, or `mx-address:port@source-address` for a bound account.
     async open(key) {
-      const separator = key.lastIndexOf(':');
-      const address = key.slice(0, separator);
+      const at = key.indexOf('@');
+      const target = at === -1 ? key : key.slice(0, at);
+      const localAddress = at === -1 ? undefined : key.slice(at + 1);
+      const separator = target.lastIndexOf(':');
+      const address = target.slice(0, separator);
       const opened = await openSmtpSession({
         address,
-        port: Number(key.slice(separator + 1)),
-        servername: hostNames.get(key) ?? address,
-        helo: options.helo,
+        port: Number(target.slice(separator + 1)),
+        servername: hostNames.get(target) ?? address,
+        helo: (localAddress && options.heloByAddress?.get(localAddress)) || options.helo,
+        localAddress,
         connectionTimeoutMs: options.connectionTimeoutMs ?? 30_000,
         greetingTimeoutMs: options.greetingTimeoutMs ?? 60_000,
         socketTimeoutMs: options.socketTimeoutMs ?? 300_000,
@@ -120,8 +127,9 @@ export function createSender(options: SenderOptions): Sender {
   }
 
   async function attemptAddress(host: MxHost, address: string, message: OutboundMessage, recipients: string[], startedAt: number): Promise<RecipientResult[]> {
-    const key = `${address}:${host.port ?? mxPort}`;
-    hostNames.set(key, host.host);
+    const target = `${address}:${host.port ?? mxPort}`;
+    hostNames.set(target, host.host);
+    const key = message.localAddress ? `${target}@${message.localAddress}` : target;
     const { outcome, failure, tls } = await transact(key, message, recipients);
     const attempt: Attempt = { mxHost: host.host, mxIp: address, tls };
     const at = now();

@@ -21,6 +21,8 @@ export interface SmtpSessionOptions {
   socketTimeoutMs: number;
   /** Verify the MX certificate. Off by default: opportunistic TLS beats plaintext even unverified (RFC 7435). */
   verifyCertificates?: boolean;
+  /** Our source address, on hosts with several (an account's bind address). */
+  localAddress?: string | undefined;
 }
 
 /** What went wrong without a usable reply, or with a reply that ended the session. */
@@ -109,6 +111,7 @@ export function openSmtpSession(options: SmtpSessionOptions): Promise<OpenSessio
     socketTimeout: options.socketTimeoutMs,
     socketCloseTimeout: 1000,
     allowInternalNetworkInterfaces: true,
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
   });
   let alive = true;
   // The last transaction ended cleanly (the message was accepted): no RSET needed.

@@ -31,4 +31,6 @@ export interface OutboundMessage {
   /** Destination domain of all `recipients` (lower case, ASCII/punycode). */
   domain: string;
   raw: Buffer;
+  /** The source address to send from (the account's bind address), when not the default. */
+  localAddress?: string | undefined;
 }

@@ -34,6 +34,8 @@ export interface HttpAppDeps {
   onAccepted?: () => void;
   /** Outbound policy for webhook URLs (checked at registration and for test events). */
   webhookPost: PostOptions;
+  /** RELAY_BIND_ADDRESSES: the source addresses accounts may choose. */
+  bindAddresses?: ReadonlyMap<string, string>;
   /** Prometheus registry served at /metrics (admin token required). */
   metrics?: Registry;
   /** Checks the tokens of one-click unsubscribe links (the same keys the pipeline signs them with). */
@@ -70,7 +72,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use(privacyRouter(deps.store));
   app.use(reportsRouter(deps.store));
   app.use('/admin', requireAdminToken(deps.verifyAdminToken), express.json({ limit: '100kb' }));
-  app.use(adminRouter(deps.store, deps.domains));
+  app.use(adminRouter(deps.store, deps.domains, deps.bindAddresses));
   app.use((_req, res) => sendError(res, 'not_found', 'No such endpoint'));
   app.use(errorHandler(deps.logger));
   return app;

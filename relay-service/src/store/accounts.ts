@@ -15,6 +15,8 @@ export interface Account {
   /** Messages a minute and a UTC day the account may send; null: no limit. */
   rate_per_minute: number | null;
   daily_quota: number | null;
+  /** Source address of its outgoing mail (one of RELAY_BIND_ADDRESSES), or null for the default. */
+  bind_address: string | null;
   created_at: number;
 }
 
@@ -27,6 +29,7 @@ interface AccountRow {
   track_clicks: boolean | number;
   rate_per_minute: number | null;
   daily_quota: number | null;
+  bind_address: string | null;
   created_at: number | string;
 }
 
@@ -37,6 +40,7 @@ interface SendingProfile {
   trackClicks: boolean;
   ratePerMinute: number | null;
   dailyQuota: number | null;
+  bindAddress: string | null;
 }
 
 // Read for every message; a change made here applies at once, one made by another instance within this time.
@@ -52,6 +56,7 @@ function fromRow(row: AccountRow): Account {
     track_clicks: Boolean(row.track_clicks),
     rate_per_minute: row.rate_per_minute === null ? null : Number(row.rate_per_minute),
     daily_quota: row.daily_quota === null ? null : Number(row.daily_quota),
+    bind_address: row.bind_address ?? null,
     created_at: Number(row.created_at),
   };
 }
@@ -65,7 +70,7 @@ export class AccountRepository {
   }
 
   async create(name: string, now = Date.now(), options: { sandbox?: boolean } = {}): Promise<Account> {
-    const account: Account = { id: newId('acc', now), name, sandbox: options.sandbox ?? false, non_transactional_tags: [], track_opens: false, track_clicks: false, rate_per_minute: null, daily_quota: null, created_at: now };
+    const account: Account = { id: newId('acc', now), name, sandbox: options.sandbox ?? false, non_transactional_tags: [], track_opens: false, track_clicks: false, rate_per_minute: null, daily_quota: null, bind_address: null, created_at: now };
     await this.knex('accounts').insert({ id: account.id, name, sandbox: account.sandbox, created_at: now });
     return account;
   }
@@ -101,10 +106,11 @@ export class AccountRepository {
   private async profile(id: string, now: number): Promise<SendingProfile> {
     const cached = this.profileCache.get(id, now);
     if (cached !== undefined) return cached;
-    const row = await this.knex('accounts').where({ id }).first('sandbox', 'track_opens', 'track_clicks', 'rate_per_minute', 'daily_quota');
+    const row = await this.knex('accounts').where({ id }).first('sandbox', 'track_opens', 'track_clicks', 'rate_per_minute', 'daily_quota', 'bind_address');
     const profile = {
       sandbox: Boolean(row?.sandbox), trackOpens: Boolean(row?.track_opens), trackClicks: Boolean(row?.track_clicks),
       ratePerMinute: row?.rate_per_minute == null ? null : Number(row.rate_per_minute), dailyQuota: row?.daily_quota == null ? null : Number(row.daily_quota),
+      bindAddress: row?.bind_address ?? null,
     };
     this.profileCache.set(id, profile, now);
     return profile;
@@ -124,6 +130,16 @@ export class AccountRepository {
     const changes = { ...(limits.ratePerMinute !== undefined ? { rate_per_minute: limits.ratePerMinute } : {}), ...(limits.dailyQuota !== undefined ? { daily_quota: limits.dailyQuota } : {}) };
     if (Object.keys(changes).length === 0) return Boolean(await this.get(id));
     return (await this.knex('accounts').where({ id }).update(changes)) > 0;
+  }
+
+  /** Read for every delivery attempt, from the cached profile. */
+  async bindAddress(id: string, now = Date.now()): Promise<string | null> {
+    return (await this.profile(id, now)).bindAddress;
+  }
+
+  async setBindAddress(id: string, address: string | null): Promise<boolean> {
+    this.profileCache.clear();
+    return (await this.knex('accounts').where({ id }).update({ bind_address: address })) > 0;
   }
 
   async trackingDefaults(id: string, now = Date.now()): Promise<{ opens: boolean; clicks: boolean }> {

@@ -41,6 +41,8 @@ export interface ReceivedMessage {
   /** Client port of the carrying connection: equal values = same connection. */
   connection: number;
   clientHostname: string;
+  /** The address the client connected from. */
+  remoteAddress: string;
 }
 
 export interface SmtpSink {
@@ -114,6 +116,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
             secure: session.secure,
             connection: session.remotePort,
             clientHostname: session.hostNameAppearsAs,
+            remoteAddress: session.remoteAddress,
           });
           for (const wake of waiters) wake();
           callback(null);

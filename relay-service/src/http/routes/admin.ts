@@ -36,7 +36,7 @@ function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
  * The operator's API (admin token): accounts, their API tokens, SMTP users, trusted client
  * networks, domains and DKIM keys. Secrets (tokens, passwords) appear in a response exactly once, at creation.
  */
-export function adminRouter(store: Store, domains: DomainService): Router {
+export function adminRouter(store: Store, domains: DomainService, bindAddresses: ReadonlyMap<string, string> = new Map()): Router {
   const router = Router();
 
   async function account(req: Request) {
@@ -62,6 +62,13 @@ export function adminRouter(store: Store, domains: DomainService): Router {
     if (body.non_transactional_tags !== undefined) await store.accounts.setNonTransactionalTags(a.id, body.non_transactional_tags);
     if (body.track_opens !== undefined || body.track_clicks !== undefined) await store.accounts.setTracking(a.id, { opens: body.track_opens, clicks: body.track_clicks });
     if (body.rate_per_minute !== undefined || body.daily_quota !== undefined) await store.accounts.setSendingLimits(a.id, { ratePerMinute: body.rate_per_minute, dailyQuota: body.daily_quota });
+    if (body.bind_address !== undefined) {
+      if (body.bind_address !== null && !bindAddresses.has(body.bind_address)) {
+        const known = [...bindAddresses.keys()];
+        throw new RelayError('validation_failed', known.length ? `bind_address must be one of ${known.join(', ')} (RELAY_BIND_ADDRESSES)` : 'This relay has no RELAY_BIND_ADDRESSES to choose from', 'bind_address');
+      }
+      await store.accounts.setBindAddress(a.id, body.bind_address);
+    }
     const updated = (await store.accounts.get(a.id))!;
     res.json({ ...updated, created_at: iso(updated.created_at) });
   }));

@@ -12,6 +12,7 @@ import * as trackingHost from './20261129_010_tracking_host.ts';
 import * as templates from './20261129_011_templates.ts';
 import * as sendingLimits from './20261129_012_sending_limits.ts';
 import * as credentialNetworks from './20261129_013_credential_networks.ts';
+import * as bindAddress from './20261129_014_bind_address.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261129_011_templates': templates,
   '20261129_012_sending_limits': sendingLimits,
   '20261129_013_credential_networks': credentialNetworks,
+  '20261129_014_bind_address': bindAddress,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
