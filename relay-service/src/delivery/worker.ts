@@ -107,7 +107,7 @@ export function createDeliveryWorker(options: WorkerOptions) {
       let delay = pollInterval;
       if (capacity > 0) {
         // Held-back domains' rows are due, but not ours to send yet: wake when they are released.
-        const due = await options.queue.nextDueAt().catch(() => undefined);
+        const due = await options.queue.nextDueAt(held).catch(() => undefined);
         const released = options.throttle?.nextRelease(now());
         for (const at of [due, released]) if (at !== undefined) delay = Math.max(0, Math.min(delay, at - now()));
       }
