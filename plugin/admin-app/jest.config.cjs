@@ -6,10 +6,12 @@ module.exports = {
 	rootDir: __dirname,
 	roots: [ '<rootDir>/src' ],
 	transform: {
-		'\\.[jt]sx?$': require.resolve( '@wordpress/scripts/config/babel-transform' ),
+		'\\.m?[jt]sx?$': require.resolve( '@wordpress/scripts/config/babel-transform' ),
 	},
+	// ESM-only dependencies of @wordpress/components go through Babel too.
+	transformIgnorePatterns: [ '/node_modules/(?!(uuid|date-fns|@date-fns|@wordpress/theme|@wordpress/ui)/)' ],
 	setupFilesAfterEnv: [
-		require.resolve( '@wordpress/jest-preset-default/scripts/setup-test-framework.js' ),
+		require.resolve( '@wordpress/jest-console' ),
 		path.join( __dirname, 'src/test-support/setup.ts' ),
 	],
 };
