@@ -145,7 +145,7 @@ export function ConnectStep( { onDone }: { onDone: () => void } ) {
 				</Notice>
 			) }
 			{ result && (
-				<div role="status" aria-live="polite">
+				<div>
 					<Notice status={ result.ok ? 'success' : 'error' } isDismissible={ false }>
 						<p>
 							<strong>{ connectionAdvice( result.code ) }</strong>

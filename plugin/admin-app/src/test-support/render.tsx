@@ -6,6 +6,7 @@ import type { ReactElement } from 'react';
 
 import { createClient } from '../api/client';
 import { createApi } from '../api/routes';
+import { Notices } from '../components/notices';
 import { StoreProvider } from '../store';
 
 export const REST_ROOT = 'http://site.test/wp-json/relaypress/v1/';
@@ -67,6 +68,7 @@ export function renderApp( ui: ReactElement, routes: Routes, { hash = '' }: { ha
 	const api = createApi( createClient( REST_ROOT, 'nonce-123', fetchImpl ) );
 	const result = render(
 		<StoreProvider api={ api } adminEmail="admin@site.test" locale="en_US">
+			<Notices />
 			{ ui }
 		</StoreProvider>
 	);
