@@ -5,9 +5,16 @@
 import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 
+/** The first screen after page load keeps the browser's own focus (no jump on load). */
+let pageJustLoaded = true;
+
 export function ScreenHeader( { title, children }: { title: string; children?: ReactNode } ) {
 	const heading = useRef< HTMLHeadingElement >( null );
 	useEffect( () => {
+		if ( pageJustLoaded ) {
+			pageJustLoaded = false;
+			return;
+		}
 		heading.current?.focus();
 	}, [ title ] );
 	return (
