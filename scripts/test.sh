@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every suite. Installs what is missing (Node, npm packages, Debian peers),
-# type-checks, runs the plugin's PHPUnit suite, then the relay tests (SQLite and
-# PostgreSQL) and the end-to-end suites.
+# type-checks, builds and tests the admin app (jest), runs the plugin's PHPUnit suite (on
+# the built app), then the relay tests (SQLite and PostgreSQL) and the end-to-end suites.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$RELAYPRESS_ROOT"
@@ -9,7 +9,10 @@ bash scripts/ensure-system-packages.sh
 bash scripts/ensure-services.sh
 bash scripts/ensure-deps.sh
 echo "== typecheck" >&2
-npx tsc -p relay-service && npx tsc -p test
+npx tsc -p relay-service && npx tsc -p test && npx tsc -p plugin/admin-app
+echo "== admin app (build into plugin/relaypress/build, component tests)" >&2
+bash scripts/build-admin.sh
+npm run --silent test -w @relaypress/admin-app
 echo "== WordPress plugin (PHPUnit on a real WordPress and MariaDB)" >&2
 bash plugin/bin/test.sh
 echo "== relay and end-to-end tests" >&2
