@@ -6,8 +6,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
-import { Ajv2019 } from 'ajv/dist/2019.js';
 
 /**
  * There is no Docker engine on these machines, so the compose file is checked the ways that
@@ -17,7 +15,12 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
  * parses).
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// The validators are relay-service's dev dependencies: resolved from there, not from whatever
+// versions other workspaces hoisted to the root.
 const require = createRequire(path.join(ROOT, 'relay-service/package.json'));
+const { parse } = require('yaml') as typeof import('yaml');
+interface Validator { (data: unknown): boolean; errors?: unknown }
+const { Ajv2019 } = require('ajv/dist/2019') as { Ajv2019: new (options: Record<string, unknown>) => { compile(schema: unknown): Validator } };
 const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as Record<string, any>;
 
 test('docker-compose.yml is valid against the Compose Specification schema', () => {
