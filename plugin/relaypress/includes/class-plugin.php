@@ -23,6 +23,7 @@ use RelayPress\Log\Log;
 use RelayPress\Log\Log_Repository;
 use RelayPress\Mail\Conflict_Detector;
 use RelayPress\Mail\Mail;
+use RelayPress\Mail\Tracking_Policy;
 use RelayPress\Outbox\Outbox;
 use RelayPress\Outbox\Outbox_Processor;
 use RelayPress\Outbox\Outbox_Repository;
@@ -101,7 +102,7 @@ final class Plugin {
 		$this->alerts               = new Alerts( $this->settings, $this->clock );
 		$this->fallback             = new Fallback( $this->settings, new Backup_Smtp(), $this->alerts, $this->clock );
 		$this->processor            = new Outbox_Processor( $this->outbox_repository, $this->log_repository, $this->relay_client, new Retry_Schedule(), $this->clock, $this->fallback, $this->event_recorder );
-		$this->outbox               = new Outbox( $this->outbox_repository, $this->log_repository, $this->processor, $this->clock );
+		$this->outbox               = new Outbox( $this->outbox_repository, $this->log_repository, $this->processor, $this->clock, new Tracking_Policy( $this->settings ) );
 		$this->conflicts            = new Conflict_Detector();
 		$this->log                  = new Log( $this->log_repository, $this->outbox_repository, $this->settings, $this->clock, $this->event_repository );
 	}

@@ -58,7 +58,7 @@ final class LifecycleTest extends Test_Case {
 
 		( new Installer() )->maybe_upgrade();
 
-		$this->assertSame( '3', get_option( Schema::VERSION_OPTION ) );
+		$this->assertSame( Schema::VERSION, get_option( Schema::VERSION_OPTION ) );
 		$this->assertTrue( $this->tables_exist() );
 		$this->assertSame( 'Before the upgrade', $this->log_rows()[0]['subject'] );
 		$this->assertSame( 'datetime(3)', $wpdb->get_row( "SHOW COLUMNS FROM `{$events}` LIKE 'occurred_at'", ARRAY_A )['Type'] );

@@ -32,6 +32,9 @@ final class SettingsRouteTest extends Rest_Test_Case {
 		$this->assertSame( 15, $data['backup_after_minutes'] );
 		$this->assertSame( 'tls', $data['backup_smtp_encryption'] );
 		$this->assertFalse( $data['keep_data'] );
+		$this->assertFalse( $data['track_opens'] );
+		$this->assertFalse( $data['track_clicks'] );
+		$this->assertFalse( $data['locked']['track_opens'] );
 		$this->assertFalse( $data['backup_smtp_password_set'] );
 		$this->assertFalse( $data['locked']['relay_url'] );
 		$this->assertFalse( $data['locked']['api_token'] );
@@ -58,6 +61,8 @@ final class SettingsRouteTest extends Rest_Test_Case {
 				'alert_email'            => 'ops@example.org',
 				'alert_webhook_url'      => 'https://hooks.example.org/relaypress',
 				'keep_data'              => true,
+				'track_opens'            => true,
+				'track_clicks'           => false,
 			)
 		);
 
@@ -65,6 +70,7 @@ final class SettingsRouteTest extends Rest_Test_Case {
 		$this->assertSame( '••••WXYZ', $data['token_hint'] );
 		$this->assertSame( 'Shop Name', $data['from_name'] );
 		$this->assertSame( array( 60, 0, 465, 'ssl', 5, true, true ), array( $data['log_retention_days'], $data['body_retention_days'], $data['backup_smtp_port'], $data['backup_smtp_encryption'], $data['backup_after_minutes'], $data['force_from'], $data['keep_data'] ) );
+		$this->assertSame( array( true, false ), array( $data['track_opens'], $data['track_clicks'] ) );
 		$this->assertTrue( $data['backup_smtp_password_set'] );
 		$this->assertStringNotContainsString( 'hunter2-secret', (string) wp_json_encode( $data ) );
 		$this->assertStringNotContainsString( 'hunter2-secret', serialize( get_option( 'relaypress_settings' ) ) );

@@ -17,7 +17,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Schema {
 
-	public const VERSION        = '3'; // 2: sent_via (relay or backup_smtp). 3: relaypress_log_events (webhooks).
+	public const VERSION        = '4'; // 2: sent_via (relay or backup_smtp). 3: relaypress_log_events (webhooks). 4: tracking (outbox, log).
 	public const VERSION_OPTION = 'relaypress_db_version';
 
 	/**
@@ -49,6 +49,7 @@ final class Schema {
   rcpt_to longtext NOT NULL,
   raw_mime longblob NULL,
   source varchar(100) NOT NULL DEFAULT '',
+  tracking varchar(40) NOT NULL DEFAULT '',
   status varchar(20) NOT NULL DEFAULT 'pending',
   attempts int(10) unsigned NOT NULL DEFAULT 0,
   next_attempt_at datetime NOT NULL,
@@ -80,6 +81,7 @@ CREATE TABLE {$p}relaypress_log (
   relay_message_id varchar(100) NULL,
   sent_via varchar(20) NOT NULL DEFAULT '',
   has_attachments tinyint(1) NOT NULL DEFAULT 0,
+  tracking varchar(40) NOT NULL DEFAULT '',
   attempts int(10) unsigned NOT NULL DEFAULT 0,
   last_error text NULL,
   resent_from bigint(20) unsigned NULL,

@@ -46,9 +46,10 @@ class Log_Repository {
 	/**
 	 * Records a new message and its body.
 	 *
+	 * @param string $tracking Tracking_Policy::encode() of the choice made for it ('' none).
 	 * @return int|null Log id, or null when the insert failed.
 	 */
-	public function insert( Built_Message $message, string $now, ?int $resent_from = null ): ?int {
+	public function insert( Built_Message $message, string $now, ?int $resent_from = null, string $tracking = '' ): ?int {
 		global $wpdb;
 		$ok = $wpdb->insert(
 			$this->table(),
@@ -64,6 +65,7 @@ class Log_Repository {
 				'subject'           => $message->subject,
 				'message_id_header' => $message->message_id,
 				'has_attachments'   => $message->has_attachments ? 1 : 0,
+				'tracking'          => $tracking,
 				'resent_from'       => $resent_from,
 			)
 		);

@@ -32,12 +32,21 @@ final class Built_Message {
 	public string $subject;
 	public string $message_id;
 	public string $source;
+	/** The function that called wp_mail() (Source_Detector::caller_from_backtrace()), '' when unknown. */
+	public string $caller = '';
+	/**
+	 * For a resend: the original's tracking choice, which the resend may not exceed (null:
+	 * not a resend, or the original was stored before tracking was chosen).
+	 *
+	 * @var array{opens: bool, clicks: bool}|null
+	 */
+	public ?array $tracking_limit = null;
 	public bool $has_attachments;
 
 	/**
 	 * Reads a mailer after a successful preSend().
 	 */
-	public static function from_mailer( Relay_Mailer $mailer, string $source ): self {
+	public static function from_mailer( Relay_Mailer $mailer, string $source, string $caller = '' ): self {
 		$message            = new self();
 		$message->raw       = self::crlf( $mailer->built_mime() );
 		$message->mail_from = '' !== trim( $mailer->Sender ) ? trim( $mailer->Sender ) : trim( $mailer->From );
@@ -48,6 +57,7 @@ final class Built_Message {
 		$message->subject   = $mailer->Subject;
 		$message->message_id      = $mailer->getLastMessageID();
 		$message->source          = $source;
+		$message->caller          = $caller;
 		$message->has_attachments = count( $mailer->getAttachments() ) > 0;
 		return $message;
 	}
@@ -70,6 +80,7 @@ final class Built_Message {
 		$message->subject         = (string) $log_row['subject'];
 		$message->message_id      = (string) $log_row['message_id_header'];
 		$message->source          = (string) $log_row['source'];
+		$message->tracking_limit  = Tracking_Policy::decode( (string) ( $log_row['tracking'] ?? '' ) );
 		$message->has_attachments = (bool) $log_row['has_attachments'];
 		return $message;
 	}

@@ -44,7 +44,8 @@ class Relay_Mailer extends Mailer_Base {
 			if ( ! $this->preSend() ) {
 				return false;
 			}
-			$message = Built_Message::from_mailer( $this, Source_Detector::from_backtrace( debug_backtrace( DEBUG_BACKTRACE_IGNORE_ARGS ) ) ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_debug_backtrace
+			$trace   = debug_backtrace( DEBUG_BACKTRACE_IGNORE_ARGS ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_debug_backtrace
+			$message = Built_Message::from_mailer( $this, Source_Detector::from_backtrace( $trace ), Source_Detector::caller_from_backtrace( $trace ) );
 			$result  = $plugin->outbox->accept( $message );
 			if ( $result->permanent() ) {
 				throw new PHPMailer_Exception( $result->describe() );

@@ -33,6 +33,33 @@ final class Source_Detector {
 		return (string) apply_filters( 'relaypress_mail_source', $source, $file );
 	}
 
+	/**
+	 * What called the outermost wp_mail(): a function name, `Class::method`, or for a call
+	 * outside any function (core's wp-admin/user-new.php) that file relative to ABSPATH;
+	 * '' when there is no wp_mail() in the trace. Tracking_Policy tells account mail by it.
+	 *
+	 * @param array<int, array<string, mixed>> $trace debug_backtrace() frames, innermost first.
+	 */
+	public static function caller_from_backtrace( array $trace ): string {
+		$outermost = null;
+		foreach ( $trace as $i => $frame ) {
+			if ( 'wp_mail' === ( $frame['function'] ?? '' ) && ! isset( $frame['class'] ) ) {
+				$outermost = $i;
+			}
+		}
+		if ( null === $outermost ) {
+			return '';
+		}
+		$caller   = $trace[ $outermost + 1 ] ?? array();
+		$function = (string) ( $caller['function'] ?? '' );
+		if ( '' !== $function && ! in_array( $function, array( 'include', 'include_once', 'require', 'require_once' ), true ) ) {
+			return isset( $caller['class'] ) ? $caller['class'] . '::' . $function : $function;
+		}
+		$file = wp_normalize_path( (string) ( $trace[ $outermost ]['file'] ?? '' ) );
+		$root = trailingslashit( wp_normalize_path( ABSPATH ) );
+		return '' !== $file && 0 === strpos( $file, $root ) ? substr( $file, strlen( $root ) ) : '';
+	}
+
 	public static function from_file( string $file ): string {
 		$file  = wp_normalize_path( $file );
 		$roots = array(

@@ -13,6 +13,7 @@ defined( 'ABSPATH' ) || exit;
 
 use RelayPress\Backup\Fallback;
 use RelayPress\Log\Log_Repository;
+use RelayPress\Mail\Tracking_Policy;
 use RelayPress\Relay\Relay_Client;
 use RelayPress\Relay\Send_Result;
 use RelayPress\Support\Clock;
@@ -107,7 +108,8 @@ class Outbox_Processor {
 				(array) json_decode( (string) $row['rcpt_to'], true ),
 				(string) $row['raw_mime'],
 				(string) $row['idempotency_key'],
-				self::tags( (string) $row['source'] )
+				self::tags( (string) $row['source'] ),
+				Tracking_Policy::decode( (string) ( $row['tracking'] ?? '' ) )
 			);
 		$now = $this->clock->mysql();
 

@@ -13,6 +13,7 @@ defined( 'ABSPATH' ) || exit;
 
 use RelayPress\Log\Log_Repository;
 use RelayPress\Mail\Built_Message;
+use RelayPress\Mail\Tracking_Policy;
 use RelayPress\Relay\Send_Result;
 use RelayPress\Support\Clock;
 use RelayPress\Support\Uuid;
@@ -30,6 +31,7 @@ class Outbox {
 	private Log_Repository $log;
 	private Outbox_Processor $processor;
 	private Clock $clock;
+	private ?Tracking_Policy $tracking;
 
 	/**
 	 * Log id of the last accepted message (for `wp_mail_succeeded` listeners and tests).
@@ -38,11 +40,16 @@ class Outbox {
 	 */
 	public ?int $last_log_id = null;
 
-	public function __construct( Outbox_Repository $outbox, Log_Repository $log, Outbox_Processor $processor, Clock $clock ) {
+	/**
+	 * @param Tracking_Policy|null $tracking Chooses open/click tracking (null: the relay's
+	 *                                       account defaults decide).
+	 */
+	public function __construct( Outbox_Repository $outbox, Log_Repository $log, Outbox_Processor $processor, Clock $clock, ?Tracking_Policy $tracking = null ) {
 		$this->outbox    = $outbox;
 		$this->log       = $log;
 		$this->processor = $processor;
 		$this->clock     = $clock;
+		$this->tracking  = $tracking;
 	}
 
 	/**
@@ -54,9 +61,11 @@ class Outbox {
 		$this->last_log_id = null;
 		$now               = $this->clock->mysql();
 		$lock_token        = Uuid::v4();
+		// Chosen once and stored: every retry must send the relay the same body.
+		$tracking = null === $this->tracking ? '' : Tracking_Policy::encode( $this->tracking->choose( $message, $message->tracking_limit ) );
 
 		$wpdb->query( 'START TRANSACTION' ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
-		$log_id = $this->log->insert( $message, $now, $resent_from );
+		$log_id = $this->log->insert( $message, $now, $resent_from, $tracking );
 		$id     = null === $log_id ? null : $this->outbox->insert_claimed(
 			array(
 				'log_id'          => $log_id,
@@ -65,6 +74,7 @@ class Outbox {
 				'rcpt_to'         => (string) wp_json_encode( $message->rcpt_to ),
 				'raw_mime'        => $message->raw,
 				'source'          => $message->source,
+				'tracking'        => $tracking,
 				'attempts'        => 0,
 				'next_attempt_at' => $now,
 				'created_at'      => $now,

@@ -49,8 +49,11 @@ class Relay_Client {
 	 * @param string   $raw             RFC 5322 message, CRLF.
 	 * @param string   $idempotency_key UUID of the outbox row.
 	 * @param string[] $tags            Relay tags.
+	 * @param array{opens: bool, clicks: bool}|null $tracking Sent as `tracking` (both kinds, so
+	 *                                                        the account's defaults never apply);
+	 *                                                        null leaves it out.
 	 */
-	public function send_raw( string $mail_from, array $rcpt_to, string $raw, string $idempotency_key, array $tags ): Send_Result {
+	public function send_raw( string $mail_from, array $rcpt_to, string $raw, string $idempotency_key, array $tags, ?array $tracking = null ): Send_Result {
 		$body = array(
 			'envelope' => array(
 				'mail_from' => $mail_from,
@@ -59,6 +62,12 @@ class Relay_Client {
 			'raw'      => base64_encode( $raw ), // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode
 			'tags'     => array_values( $tags ),
 		);
+		if ( null !== $tracking ) {
+			$body['tracking'] = array(
+				'opens'  => (bool) $tracking['opens'],
+				'clicks' => (bool) $tracking['clicks'],
+			);
+		}
 		$response = $this->request( 'POST', '/v1/emails', (string) wp_json_encode( $body ), array( 'Idempotency-Key' => $idempotency_key ) );
 		return $this->classify( $response );
 	}

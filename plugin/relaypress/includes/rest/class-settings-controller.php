@@ -146,6 +146,8 @@ class Settings_Controller extends Controller {
 			'backup_after_minutes'       => self::arg( array( 'type' => 'integer', 'minimum' => 0, 'maximum' => 10080, 'description' => __( 'Minutes a message waits for the relay before the backup sends it.', 'relaypress' ) ) ),
 			'alert_email'                => $email( __( 'Where alerts are emailed.', 'relaypress' ) ),
 			'alert_webhook_url'          => $url( __( 'Where alerts are posted as JSON.', 'relaypress' ) ),
+			'track_opens'                => $flag( __( 'Ask the relay to track opens (an image added to HTML mail). Account mail is never tracked.', 'relaypress' ) ),
+			'track_clicks'               => $flag( __( 'Ask the relay to track clicks (links in HTML mail pass through the relay). Account mail is never tracked.', 'relaypress' ) ),
 		);
 	}
 }

@@ -36,6 +36,8 @@ class Settings {
 		'backup_after_minutes'   => 15,
 		'alert_email'            => '',
 		'alert_webhook_url'      => '',
+		'track_opens'            => false, // Open pixel, added by the relay (Tracking_Policy).
+		'track_clicks'           => false, // Links rewritten through the relay.
 	);
 
 	/** Settings stored sealed by Secret_Box and never displayed. */
@@ -199,6 +201,14 @@ class Settings {
 		return (bool) $this->get( 'keep_data' );
 	}
 
+	public function track_opens(): bool {
+		return (bool) $this->get( 'track_opens' );
+	}
+
+	public function track_clicks(): bool {
+		return (bool) $this->get( 'track_clicks' );
+	}
+
 	/**
 	 * Saves settings given in plaintext (the token is sealed here).
 	 *
@@ -246,7 +256,7 @@ class Settings {
 		if ( array_key_exists( 'from_name', $input ) ) {
 			$out['from_name'] = sanitize_text_field( (string) $input['from_name'] );
 		}
-		foreach ( array( 'force_from', 'keep_data' ) as $flag ) {
+		foreach ( array( 'force_from', 'keep_data', 'track_opens', 'track_clicks' ) as $flag ) {
 			if ( array_key_exists( $flag, $input ) ) {
 				$out[ $flag ] = (bool) $input[ $flag ];
 			}
