@@ -39,6 +39,9 @@ export interface SettingsView {
 	backup_after_minutes: number;
 	alert_email: string;
 	alert_webhook_url: string;
+	/** Ask the relay for an open pixel / click tracking on every send (core account mail never). */
+	track_opens: boolean;
+	track_clicks: boolean;
 	locked: Record< string, boolean >;
 	webhook: WebhookState;
 }

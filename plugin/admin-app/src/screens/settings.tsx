@@ -1,6 +1,6 @@
 /**
- * Settings: From defaults and forcing, log retention, backup SMTP, alerts, delivery reports
- * (webhook). Only changed fields are sent; fields set in wp-config.php are shown locked.
+ * Settings: From defaults and forcing, open and click tracking, log retention, backup SMTP,
+ * alerts, delivery reports (webhook). Only changed fields are sent; fields set in wp-config.php are shown locked.
  */
 import { Button, CheckboxControl, SelectControl, TextControl } from '@wordpress/components';
 import { __, sprintf } from '@wordpress/i18n';
@@ -105,6 +105,29 @@ function SettingsForm( { settings }: { settings: SettingsView } ) {
 						checked={ Boolean( value( 'force_from' ) ) }
 						onChange={ ( checked ) => set( 'force_from', checked ) }
 						disabled={ locked( 'force_from' ) }
+					/>
+				</fieldset>
+
+				<fieldset className="relaypress-card">
+					<legend>{ __( 'Tracking', 'relaypress' ) }</legend>
+					<p className="relaypress-muted">
+						{ __( 'The relay can record when HTML emails are opened and their links clicked. Password resets, new-user and other account emails are never tracked. Plain-text emails are not changed.', 'relaypress' ) }
+					</p>
+					<CheckboxControl
+						__nextHasNoMarginBottom
+						label={ __( 'Track opens', 'relaypress' ) }
+						help={ lockedHelp( 'track_opens', __( 'Adds an invisible image. Opens are estimates: Apple Mail and security scanners load images without anyone reading, and many apps block images. Tell your recipients in your privacy policy.', 'relaypress' ) ) }
+						checked={ Boolean( value( 'track_opens' ) ) }
+						onChange={ ( checked ) => set( 'track_opens', checked ) }
+						disabled={ locked( 'track_opens' ) }
+					/>
+					<CheckboxControl
+						__nextHasNoMarginBottom
+						label={ __( 'Track clicks', 'relaypress' ) }
+						help={ lockedHelp( 'track_clicks', __( 'Links pass through the relay, which then redirects to the original address. Link scanners may click first; the relay flags those as machine clicks.', 'relaypress' ) ) }
+						checked={ Boolean( value( 'track_clicks' ) ) }
+						onChange={ ( checked ) => set( 'track_clicks', checked ) }
+						disabled={ locked( 'track_clicks' ) }
 					/>
 				</fieldset>
 

@@ -24,6 +24,8 @@ export function settings( overrides: Partial< SettingsView > = {} ): SettingsVie
 		backup_after_minutes: 15,
 		alert_email: '',
 		alert_webhook_url: '',
+		track_opens: false,
+		track_clicks: false,
 		locked: {},
 		webhook: { registered: true, url: 'https://site.test/wp-json/relaypress/v1/webhook', registered_at: '2026-11-01T10:00:00Z', error: null },
 		...overrides,

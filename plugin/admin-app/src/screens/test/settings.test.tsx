@@ -28,6 +28,27 @@ describe( 'Settings', () => {
 		expect( ( ( await screen.findByLabelText( 'From email' ) ) as HTMLInputElement ).disabled ).toBe( true );
 	} );
 
+	it( 'turns tracking on with a note on privacy and what opens mean', async () => {
+		const { calls } = renderApp( <Settings />, { 'GET settings': json( settings() ), 'POST settings': json( settings( { track_opens: true, track_clicks: true } ) ) } );
+		const opens = ( await screen.findByRole( 'checkbox', { name: 'Track opens' } ) ) as HTMLInputElement;
+		expect( opens.checked ).toBe( false );
+		expect( screen.getByText( /Opens are estimates: Apple Mail/ ) ).toBeTruthy();
+		expect( screen.getByText( /Password resets, new-user and other account emails are never tracked/ ) ).toBeTruthy();
+		await userEvent.click( opens );
+		await userEvent.click( screen.getByRole( 'checkbox', { name: 'Track clicks' } ) );
+		await userEvent.click( screen.getByRole( 'button', { name: 'Save settings' } ) );
+		await waitFor( () => expect( calls.some( ( c ) => c.method === 'POST' && c.route === 'settings' ) ).toBe( true ) );
+		expect( JSON.parse( calls.find( ( c ) => c.method === 'POST' )?.body ?? '' ) ).toEqual( { track_opens: true, track_clicks: true } );
+	} );
+
+	it( 'shows tracking fixed in wp-config.php checked and disabled', async () => {
+		renderApp( <Settings />, { 'GET settings': json( settings( { track_opens: true, locked: { track_opens: true } } ) ) } );
+		const opens = ( await screen.findByRole( 'checkbox', { name: 'Track opens' } ) ) as HTMLInputElement;
+		expect( [ opens.checked, opens.disabled ] ).toEqual( [ true, true ] );
+		expect( ( screen.getByRole( 'checkbox', { name: 'Track clicks' } ) as HTMLInputElement ).disabled ).toBe( false );
+		expect( screen.getAllByText( 'Set in wp-config.php.' ) ).toHaveLength( 1 );
+	} );
+
 	it( 'shows a validation error next to the field', async () => {
 		renderApp( <Settings />, {
 			'GET settings': json( settings() ),
