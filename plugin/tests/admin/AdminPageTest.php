@@ -96,6 +96,63 @@ final class AdminPageTest extends Rest_Test_Case {
 		$this->assertStringNotContainsString( 'npm run build:admin', $this->render( $page ) );
 	}
 
+	public function test_a_right_to_left_admin_gets_the_rtl_stylesheet_instead_of_the_ltr_one(): void {
+		global $wp_locale;
+		$this->build( array( 'dependencies' => array(), 'version' => '1' ), true );
+		file_put_contents( $this->build_dir . '/admin-app-rtl.css', '#relaypress-admin-app{}' );
+		$direction                  = $wp_locale->text_direction;
+		$wp_locale->text_direction = 'rtl'; // As under ar or he_IL: is_rtl() is true.
+		try {
+			$this->reset_assets(); // wp_styles() reads is_rtl() when it is created.
+			$this->page()->enqueue( Admin_Page::HOOK_SUFFIX );
+			$html = $this->print_style();
+		} finally {
+			$wp_locale->text_direction = $direction;
+		}
+
+		$this->assertSame( 'replace', wp_styles()->get_data( Admin_Page::HANDLE, 'rtl' ) );
+		$this->assertStringContainsString( self::BUILD_URL . '/admin-app-rtl.css?ver=1', $html );
+		$this->assertStringNotContainsString( self::BUILD_URL . '/admin-app.css', $html );
+	}
+
+	public function test_a_left_to_right_admin_gets_the_ltr_stylesheet_only(): void {
+		$this->build( array( 'dependencies' => array(), 'version' => '1' ), true );
+		file_put_contents( $this->build_dir . '/admin-app-rtl.css', '#relaypress-admin-app{}' );
+
+		$this->page()->enqueue( Admin_Page::HOOK_SUFFIX );
+		$html = $this->print_style();
+
+		$this->assertStringContainsString( self::BUILD_URL . '/admin-app.css?ver=1', $html );
+		$this->assertStringNotContainsString( 'admin-app-rtl.css', $html );
+	}
+
+	public function test_without_an_rtl_build_a_right_to_left_admin_keeps_the_ltr_stylesheet(): void {
+		$this->build( array( 'dependencies' => array(), 'version' => '1' ), true );
+
+		$this->page()->enqueue( Admin_Page::HOOK_SUFFIX );
+
+		$this->assertFalse( wp_styles()->get_data( Admin_Page::HANDLE, 'rtl' ) ); // No link to a file that is not there.
+	}
+
+	public function test_script_translations_are_looked_up_in_languages_by_the_md5_of_build_admin_app_js(): void {
+		$this->build( null, false );
+		$languages = dirname( $this->build_dir ) . '/languages';
+		$file      = $languages . '/relaypress-de_DE-' . md5( 'build/admin-app.js' ) . '.json'; // What languages/README.md tells maintainers.
+		mkdir( $languages );
+		file_put_contents( $file, '{"locale_data":{"messages":{"":{"domain":"messages"},"Settings":["Einstellungen"]}}}' );
+		add_filter( 'determine_locale', static fn() => 'de_DE' );
+		try {
+			( new Admin_Page( $this->build_dir ) )->enqueue( Admin_Page::HOOK_SUFFIX ); // The plugin's own build URL.
+			$translations = load_script_textdomain( Admin_Page::HANDLE, 'relaypress', $languages );
+		} finally {
+			unlink( $file );
+			rmdir( $languages );
+		}
+
+		$this->assertStringEndsWith( '/plugins/relaypress/build/admin-app.js', wp_scripts()->registered[ Admin_Page::HANDLE ]->src );
+		$this->assertStringContainsString( 'Einstellungen', (string) $translations );
+	}
+
 	public function test_without_an_asset_file_only_wp_i18n_for_the_translations_is_a_dependency_and_the_version_follows_the_file(): void {
 		$this->build( null, false );
 
@@ -188,6 +245,12 @@ final class AdminPageTest extends Rest_Test_Case {
 		if ( $css ) {
 			file_put_contents( $this->build_dir . '/admin-app.css', '#relaypress-admin-app{}' );
 		}
+	}
+
+	private function print_style(): string {
+		ob_start();
+		wp_styles()->do_items( array( Admin_Page::HANDLE ) );
+		return (string) ob_get_clean();
 	}
 
 	private function render( Admin_Page $page ): string {

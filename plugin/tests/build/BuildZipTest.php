@@ -39,6 +39,7 @@ final class BuildZipTest extends TestCase {
 		$this->assertContains( 'relaypress/readme.txt', $names );
 		$this->assertContains( 'relaypress/includes/class-plugin.php', $names );
 		$this->assertContains( 'relaypress/includes/rest/class-rest.php', $names );
+		$this->assertContains( 'relaypress/build/admin-app-rtl.css', $names ); // Printed instead of admin-app.css for RTL admins.
 		foreach ( $names as $name ) {
 			$this->assertMatchesRegularExpression( '#^relaypress/#', $name );
 			$this->assertDoesNotMatchRegularExpression( '#(^|/)(\.|tests?/|node_modules/|src/|bin/|dist/|phpunit|composer\.|package\.json)#', $name );

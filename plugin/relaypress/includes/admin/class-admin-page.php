@@ -36,7 +36,7 @@ class Admin_Page {
 	private ?string $build_url;
 
 	/**
-	 * @param string      $build_dir Where admin-app.js (and .css, .asset.php) are built.
+	 * @param string      $build_dir Where admin-app.js (and .css, -rtl.css, .asset.php) are built.
 	 * @param string|null $build_url Its URL (default: the plugin's build/ folder).
 	 */
 	public function __construct( string $build_dir, ?string $build_url = null ) {
@@ -74,6 +74,11 @@ class Admin_Page {
 		wp_set_script_translations( self::HANDLE, 'relaypress', dirname( $this->build_dir ) . '/languages' );
 		if ( is_readable( $this->build_dir . '/admin-app.css' ) ) {
 			wp_enqueue_style( self::HANDLE, $this->url( 'admin-app.css' ), array(), $version );
+			// The build's RTLCSS copy (admin-app-rtl.css): core prints it instead of the LTR
+			// file when the admin is right to left.
+			if ( is_readable( $this->build_dir . '/admin-app-rtl.css' ) ) {
+				wp_style_add_data( self::HANDLE, 'rtl', 'replace' );
+			}
 		}
 	}
 
