@@ -2,11 +2,12 @@
 # Installs the Debian packages the test suites use as real peers, when missing:
 # postfix (a second SMTP implementation as receiving MX, plus smtp-source/smtp-sink),
 # swaks with libnet-ssleay-perl (an independent SMTP client that can STARTTLS), python3-dkim and
-# python3-spf (independent DKIM and SPF verifiers).
+# python3-spf (independent DKIM and SPF verifiers), chromium (the browser the admin app's
+# Playwright tests drive: playwright-core cannot download browsers here).
 # Extra package names may be passed as arguments (bench/run.sh adds OpenDKIM's).
 # Services are not started by the install (policy-rc.d): tests start their own instances.
 set -euo pipefail
-wanted=(postfix swaks libnet-ssleay-perl python3-dkim python3-spf python3-dnspython "$@")
+wanted=(postfix swaks libnet-ssleay-perl python3-dkim python3-spf python3-dnspython chromium "$@")
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -17,7 +17,9 @@ WP_CACHE="${RELAYPRESS_WP_CACHE:-/var/cache/relaypress/wordpress}"
 export RELAYPRESS_TEST_DB_HOST="${RELAYPRESS_TEST_DB_HOST:-127.0.0.1}"
 export RELAYPRESS_TEST_DB_USER="${RELAYPRESS_TEST_DB_USER:-root}"
 export RELAYPRESS_TEST_DB_PASSWORD="${RELAYPRESS_TEST_DB_PASSWORD:-}"
-PACKAGES=(php-cli php-mysql php-curl php-xml php-mbstring php-zip php-intl phpunit)
+# libjs-underscore and libjs-cropper: scripts Debian's WordPress links to instead of shipping
+# (test/support/wordpress-site.ts points a site's links at them, for wp-admin in a browser).
+PACKAGES=(php-cli php-mysql php-curl php-xml php-mbstring php-zip php-intl phpunit libjs-underscore libjs-cropper)
 
 log() { echo "relaypress-test: $*" >&2; }
 

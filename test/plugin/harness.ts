@@ -31,7 +31,16 @@ export interface MailWorld {
   close(): Promise<void>;
 }
 
-export async function startMailWorld(): Promise<MailWorld> {
+export interface MailWorldOptions {
+  /**
+   * 'none': the account is not a sandbox and has no sending domain; the test adds example.test
+   * and verifies it the way a user does (the setup wizard). Default: example.test with an RSA
+   * DKIM key published, on a sandbox account.
+   */
+  siteDomain?: 'provisioned' | 'none';
+}
+
+export async function startMailWorld(options: MailWorldOptions = {}): Promise<MailWorld> {
   const sink = await startSmtpSink();
   const zone: Record<string, { MX?: { exchange: string; priority: number }[]; A?: string[]; TXT?: string[] }> = { 'mx.sink.test': { A: ['127.0.0.1'] } };
   for (const domain of MAIL_DOMAINS) zone[domain] = { MX: [{ exchange: 'mx.sink.test', priority: 10 }] };
@@ -82,7 +91,9 @@ export async function startMailWorld(): Promise<MailWorld> {
     },
   };
   try {
-    world.account = await provisionAccount(relay.baseUrl, SITE_HOST, { dkim: ['rsa'] });
+    world.account = options.siteDomain === 'none'
+      ? await provisionAccount(relay.baseUrl, null, { sandbox: false })
+      : await provisionAccount(relay.baseUrl, SITE_HOST, { dkim: ['rsa'] });
     for (const key of world.account.dkim) {
       world.dkimZone[key.dns_record.name] = key.dns_record.value;
       dns.setName(key.dns_record.name, { TXT: [key.dns_record.value] });
@@ -157,11 +168,23 @@ export interface RelayedSite {
   destroy(): Promise<void>;
 }
 
-export async function createRelayedSite(relayUrl: string, token: string): Promise<RelayedSite> {
+export function createRelayedSite(relayUrl: string, token: string): Promise<RelayedSite> {
+  return createObservedSite({ RELAYPRESS_RELAY_URL: relayUrl, RELAYPRESS_API_TOKEN: token });
+}
+
+/**
+ * The same site with no relay in wp-config.php: nothing is locked, so the admin app's setup
+ * wizard can save the relay URL and token itself.
+ */
+export function createUnconnectedSite(): Promise<RelayedSite> {
+  return createObservedSite({});
+}
+
+async function createObservedSite(constants: Record<string, string>): Promise<RelayedSite> {
   const eventsDir = mkdtempSync(path.join(tmpdir(), 'relaypress-e2e-events-'));
   const eventsFile = path.join(eventsDir, 'events.jsonl');
   const site = await createWordPressSite({
-    constants: { RELAYPRESS_RELAY_URL: relayUrl, RELAYPRESS_API_TOKEN: token, RELAYPRESS_E2E_EVENTS: eventsFile },
+    constants: { ...constants, RELAYPRESS_E2E_EVENTS: eventsFile },
   });
   site.muPlugin('relaypress-e2e-observer', OBSERVER);
   site.muPlugin('relaypress-e2e-no-retry-wait', NO_RETRY_WAIT);

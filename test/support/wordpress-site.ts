@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,8 @@ const PLUGIN_ROOT = path.join(ROOT, 'plugin');
 const BIN = path.join(PLUGIN_ROOT, 'tests/bin');
 export const WP_CACHE = process.env.RELAYPRESS_WP_CACHE ?? '/var/cache/relaypress/wordpress';
 export const SITE_HOST = 'example.test';
+/** Where Debian's wordpress package installs, which its links to other packages assume. */
+const DEBIAN_WORDPRESS = '/usr/share/wordpress';
 const DB = {
   RELAYPRESS_TEST_DB_HOST: process.env.RELAYPRESS_TEST_DB_HOST ?? '127.0.0.1',
   RELAYPRESS_TEST_DB_USER: process.env.RELAYPRESS_TEST_DB_USER ?? 'root',
@@ -92,6 +94,26 @@ async function checkPrerequisites(): Promise<void> {
     await run('php', ['-r', 'mysqli_report(MYSQLI_REPORT_OFF); exit(@mysqli_connect(getenv("RELAYPRESS_TEST_DB_HOST"), getenv("RELAYPRESS_TEST_DB_USER"), getenv("RELAYPRESS_TEST_DB_PASSWORD")) ? 0 : 1);'], DB, 10_000);
   } catch {
     throw new Error(`MariaDB does not answer at ${DB.RELAYPRESS_TEST_DB_HOST} (scripts/ensure-services.sh or plugin/bin/test.sh starts it)`);
+  }
+}
+
+/**
+ * Debian's WordPress links the scripts other Debian packages ship (wp-includes/js/underscore.min.js
+ * → ../../../javascript/underscore/…, libjs-underscore's /usr/share/javascript); in a copy those
+ * relative links lead nowhere, so they are pointed where they resolve in Debian's own install.
+ * Without underscore, wp-admin's scripts fail in a browser (`_ is not defined`).
+ */
+function relinkDebianScripts(dir: string): void {
+  const jsDir = path.join(dir, 'wp-includes/js');
+  for (const rel of readdirSync(jsDir, { recursive: true, encoding: 'utf8' })) {
+    const link = path.join(jsDir, rel);
+    if (!lstatSync(link).isSymbolicLink() || existsSync(link)) continue;
+    const target = readlinkSync(link);
+    if (path.isAbsolute(target)) continue;
+    const resolved = path.resolve(DEBIAN_WORDPRESS, 'wp-includes/js', path.dirname(rel), target);
+    if (!existsSync(resolved)) continue;
+    unlinkSync(link);
+    symlinkSync(resolved, link);
   }
 }
 
@@ -205,6 +227,7 @@ export async function createWordPressSite(options: { constants?: Record<string, 
   try {
     cpSync(path.join(WP_CACHE, 'usr/share/wordpress'), dir, { recursive: true, verbatimSymlinks: true });
     rmSync(path.join(dir, 'wp-config.php'), { force: true }); // Debian's looks up /etc/wordpress.
+    relinkDebianScripts(dir);
     mkdirSync(path.join(dir, 'wp-content/plugins'), { recursive: true });
     mkdirSync(path.join(dir, 'wp-content/uploads'), { recursive: true });
     symlinkSync(path.join(PLUGIN_ROOT, 'relaypress'), path.join(dir, 'wp-content/plugins/relaypress'));

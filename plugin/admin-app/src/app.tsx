@@ -2,10 +2,11 @@
  * The app's frame: tabs, notices, the current screen.
  */
 import { __ } from '@wordpress/i18n';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 
 import { Nav } from './components/nav';
 import { Notices } from './components/notices';
+import { Loading } from './components/states';
 import { Activity } from './screens/activity';
 import { Domains } from './screens/domains';
 import { Overview } from './screens/overview';
@@ -15,15 +16,23 @@ import { Suppressions } from './screens/suppressions';
 import { navigate, parseRoute, useSettings, useStore } from './store';
 
 export function App() {
-	const { state } = useStore();
+	const { state, dispatch } = useStore();
 	const { settings } = useSettings();
 
-	// First visit without a route: the wizard until a relay is connected, then the overview.
+	// First visit without a route: the wizard until a relay is connected, then the overview
+	// (also when the settings cannot be read: the overview says what is wrong). Until then no
+	// screen is shown, so an unconnected site never flashes the overview or asks the relay.
+	const [ routed, setRouted ] = useState( () => parseRoute( window.location.hash ) !== null );
 	useEffect( () => {
-		if ( settings.status === 'ready' && ! parseRoute( window.location.hash ) ) {
-			navigate( settings.value.token_set && settings.value.relay_url ? 'overview' : 'setup' );
+		if ( routed || settings.status === 'idle' || settings.status === 'loading' ) {
+			return;
 		}
-	}, [ settings ] );
+		const screen = settings.status === 'ready' && ! ( settings.value.token_set && settings.value.relay_url ) ? 'setup' : 'overview';
+		navigate( screen );
+		// At once, not on the hashchange event: the first screen rendered is the right one.
+		dispatch( { type: 'route', route: { screen, id: null } } );
+		setRouted( true );
+	}, [ settings, routed, dispatch ] );
 
 	return (
 		<div className="relaypress-app">
@@ -31,12 +40,13 @@ export function App() {
 			<Nav />
 			<Notices />
 			<main className="relaypress-main">
-				{ state.route.screen === 'setup' && <SetupWizard /> }
-				{ state.route.screen === 'overview' && <Overview /> }
-				{ state.route.screen === 'activity' && <Activity /> }
-				{ state.route.screen === 'domains' && <Domains /> }
-				{ state.route.screen === 'suppressions' && <Suppressions /> }
-				{ state.route.screen === 'settings' && <Settings /> }
+				{ ! routed && <Loading /> }
+				{ routed && state.route.screen === 'setup' && <SetupWizard /> }
+				{ routed && state.route.screen === 'overview' && <Overview /> }
+				{ routed && state.route.screen === 'activity' && <Activity /> }
+				{ routed && state.route.screen === 'domains' && <Domains /> }
+				{ routed && state.route.screen === 'suppressions' && <Suppressions /> }
+				{ routed && state.route.screen === 'settings' && <Settings /> }
 			</main>
 		</div>
 	);

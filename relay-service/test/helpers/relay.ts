@@ -81,19 +81,23 @@ export interface ProvisionedAccount {
   dkim: { selector: string; algorithm: string; dns_record: { name: string; type: string; value: string } }[];
 }
 
-/** An account with an API token, SMTP credentials, a sending domain and its DKIM keys. */
-export async function provisionAccount(baseUrl: string, domain: string, options: { dkim?: ('rsa' | 'ed25519')[]; sandbox?: boolean } = {}): Promise<ProvisionedAccount> {
+/**
+ * An account with an API token, SMTP credentials, a sending domain and its DKIM keys; with
+ * `domain` null, no domain (and no keys): the test adds one through the API, as a user would.
+ */
+export async function provisionAccount(baseUrl: string, domain: string | null, options: { dkim?: ('rsa' | 'ed25519')[]; sandbox?: boolean } = {}): Promise<ProvisionedAccount> {
   const admin = { token: ADMIN_TOKEN };
   const must = <T>(r: ApiResponse<T>, status: number, what: string): T => {
     if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
   // A sandbox account: its domain is never verified against real DNS in these tests.
-  const account = must(await api(baseUrl, 'POST', '/admin/accounts', { ...admin, body: { name: `Account for ${domain}`, sandbox: options.sandbox ?? true } }), 201, 'create account');
+  const account = must(await api(baseUrl, 'POST', '/admin/accounts', { ...admin, body: { name: `Account for ${domain ?? 'a domain added later'}`, sandbox: options.sandbox ?? true } }), 201, 'create account');
   const token = must(await api(baseUrl, 'POST', `/admin/accounts/${account.id}/tokens`, { ...admin, body: { name: 'test' } }), 201, 'create token');
   const smtp = must(await api(baseUrl, 'POST', `/admin/accounts/${account.id}/smtp-users`, { ...admin, body: {} }), 201, 'create smtp user');
+  const dkim: ProvisionedAccount['dkim'] = [];
+  if (domain === null) return { accountId: account.id, token: token.token, smtpUser: { username: smtp.username, password: smtp.password }, dkim };
   must(await api(baseUrl, 'POST', `/admin/accounts/${account.id}/domains`, { ...admin, body: { domain } }), 201, 'add domain');
-  const dkim = [];
   for (const algorithm of options.dkim ?? ['rsa']) {
     const selector = algorithm === 'rsa' ? 'rsa1' : 'ed1';
     dkim.push(must(await api(baseUrl, 'PUT', `/admin/accounts/${account.id}/dkim`, { ...admin, body: { domain, selector, algorithm } }), 200, 'set dkim'));

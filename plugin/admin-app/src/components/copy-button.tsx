@@ -2,6 +2,35 @@ import { Button } from '@wordpress/components';
 import { __ } from '@wordpress/i18n';
 import { useEffect, useState } from 'react';
 
+/**
+ * `navigator.clipboard` exists only in secure contexts, and many WordPress admins are served over
+ * plain HTTP (local and staging sites): there the selection of a hidden textarea is copied
+ * instead, which browsers still allow in a click.
+ */
+export async function copyText( text: string ): Promise< void > {
+	if ( window.isSecureContext && navigator.clipboard ) {
+		await navigator.clipboard.writeText( text );
+		return;
+	}
+	const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+	const area = document.createElement( 'textarea' );
+	area.value = text;
+	area.setAttribute( 'readonly', '' );
+	area.style.position = 'fixed';
+	area.style.opacity = '0';
+	document.body.appendChild( area );
+	try {
+		area.focus();
+		area.select();
+		if ( ! document.execCommand( 'copy' ) ) {
+			throw new Error( 'copy refused' );
+		}
+	} finally {
+		area.remove();
+		focused?.focus(); // Keyboard users stay on the button.
+	}
+}
+
 /** Copies `text` (a DNS record value, …); says so for a moment, also to screen readers. */
 export function CopyButton( { text, label }: { text: string; label: string } ) {
 	const [ copied, setCopied ] = useState< 'yes' | 'failed' | null >( null );
@@ -14,7 +43,7 @@ export function CopyButton( { text, label }: { text: string; label: string } ) {
 	}, [ copied ] );
 	const copy = async () => {
 		try {
-			await navigator.clipboard.writeText( text );
+			await copyText( text );
 			setCopied( 'yes' );
 		} catch {
 			setCopied( 'failed' );

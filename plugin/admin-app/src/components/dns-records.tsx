@@ -8,6 +8,26 @@ import { decodeEntities } from '../text';
 import { CopyButton } from './copy-button';
 import { StatusBadge } from './status-badge';
 
+/** The relay names a record's purpose by key (records.ts in the relay); people read these. */
+export function purposeLabel( purpose: string ): string {
+	switch ( purpose ) {
+		case 'dkim':
+			return __( 'DKIM signature', 'relaypress' );
+		case 'return_path_mx':
+			return __( 'Bounces (return path MX)', 'relaypress' );
+		case 'return_path_spf':
+			return __( 'Return path SPF', 'relaypress' );
+		case 'spf':
+			return __( 'SPF', 'relaypress' );
+		case 'dmarc':
+			return __( 'DMARC', 'relaypress' );
+		case 'tracking_cname':
+			return __( 'Tracking links', 'relaypress' );
+		default:
+			return purpose;
+	}
+}
+
 export function DnsRecords( { records }: { records: DnsRecord[] } ) {
 	if ( records.length === 0 ) {
 		return <p>{ __( 'The relay has no DNS records for this domain yet.', 'relaypress' ) }</p>;
@@ -33,7 +53,7 @@ export function DnsRecords( { records }: { records: DnsRecord[] } ) {
 						return (
 							<tr key={ `${ record.type }-${ name }-${ i }` }>
 								<td>
-									{ decodeEntities( record.purpose ) }
+									{ purposeLabel( decodeEntities( record.purpose ) ) }
 									{ ! record.required && <span className="relaypress-muted"> { __( '(optional)', 'relaypress' ) }</span> }
 								</td>
 								<td>{ record.type }</td>

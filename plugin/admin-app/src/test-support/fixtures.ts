@@ -76,8 +76,8 @@ export function domain( overrides: Partial< Domain > = {} ): Domain {
 		verified_at: null,
 		last_checked_at: null,
 		records: [
-			{ purpose: 'DKIM', name: 'rp1._domainkey.example.com', type: 'TXT', value: 'v=DKIM1; k=rsa; p=MIIB', required: true, status: 'missing', found: [], message: null },
-			{ purpose: 'SPF', name: 'example.com', type: 'TXT', value: 'v=spf1 include:relay.example.com ~all', required: true, status: 'ok', found: [ 'v=spf1 include:relay.example.com ~all' ], message: null },
+			{ purpose: 'dkim', name: 'rp1._domainkey.example.com', type: 'TXT', value: 'v=DKIM1; k=rsa; p=MIIB', required: true, status: 'missing', found: [], message: null },
+			{ purpose: 'spf', name: 'example.com', type: 'TXT', value: 'v=spf1 include:relay.example.com ~all', required: true, status: 'ok', found: [ 'v=spf1 include:relay.example.com ~all' ], message: null },
 		],
 		dkim_keys: [ { selector: 'rp1', algorithm: 'rsa', state: 'active', signing: true, verified_at: null, retired_at: null, remove_record_after: null } ],
 		...overrides,
