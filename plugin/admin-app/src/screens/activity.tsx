@@ -252,7 +252,8 @@ function MessageDetail( { id }: { id: number } ) {
 													{ attempt.category && <div className="relaypress-muted">{ attempt.category.replace( /_/g, ' ' ) }</div> }
 												</td>
 												<td className="relaypress-reply">
-													{ [ attempt.response_code, decodeEntities( attempt.enhanced_status ), decodeEntities( attempt.response ) ].filter( Boolean ).join( ' ' ) || '—' }
+													{ /* The relay's reply already starts with its code: shown as received. */ }
+													{ decodeEntities( attempt.response ) || [ attempt.response_code, decodeEntities( attempt.enhanced_status ) ].filter( Boolean ).join( ' ' ) || '—' }
 												</td>
 											</tr>
 									  ) )

@@ -58,8 +58,12 @@ export function initialState( route: Route ): AppState {
 
 export function reducer( state: AppState, action: Action ): AppState {
 	switch ( action.type ) {
-		case 'route':
-			return state.route.screen === action.route.screen && state.route.id === action.route.id ? state : { ...state, route: action.route };
+		case 'route': {
+			if ( state.route.screen === action.route.screen && state.route.id === action.route.id ) return state;
+			// Notices belong to the screen that raised them: moving to another one clears them.
+			const notices = state.route.screen === action.route.screen ? state.notices : [];
+			return { ...state, route: action.route, notices };
+		}
 		case 'notice/add': {
 			const notice: AppNotice = { id: state.nextNoticeId, status: action.status, message: action.message };
 			// The same message again replaces the old one instead of stacking up.

@@ -84,7 +84,7 @@ describe( 'Activity detail', () => {
 				attempts_count: 1,
 				next_attempt_at: null,
 				last_response: '550 5.1.1 &lt;ann@example.org&gt; user unknown',
-				attempts: [ { id: 'att_1', at: '2026-11-28T09:00:05Z', outcome: 'bounced', category: 'bad_mailbox', response: '5.1.1 &lt;ann@example.org&gt;: user unknown', response_code: 550, enhanced_status: '5.1.1', mx_host: 'mx.example.org', tls: true, duration_ms: 120 } ],
+				attempts: [ { id: 'att_1', at: '2026-11-28T09:00:05Z', outcome: 'bounced', category: 'bad_mailbox', response: '550 5.1.1 &lt;ann@example.org&gt;: user unknown', response_code: 550, enhanced_status: '5.1.1', mx_host: 'mx.example.org', tls: true, duration_ms: 120 } ],
 			},
 		],
 		events: [],
@@ -94,7 +94,8 @@ describe( 'Activity detail', () => {
 		renderApp( <Activity />, { 'GET log/7': json( logDetail( { status: 'bounced' } ) ), 'GET relay/messages/msg_123': json( relayMessage ) }, { hash: '#/activity/7' } );
 		expect( await screen.findByRole( 'heading', { name: 'Your order #1001' } ) ).toBeTruthy();
 		expect( screen.getByText( 'Delivered: 250 2.0.0 OK' ) ).toBeTruthy();
-		expect( await screen.findByText( '550 5.1.1 5.1.1 <ann@example.org>: user unknown' ) ).toBeTruthy();
+		// The relay's reply as received (it starts with its code), not the code twice.
+		expect( await screen.findByText( '550 5.1.1 <ann@example.org>: user unknown' ) ).toBeTruthy();
 		expect( screen.getByText( 'mx.example.org' ) ).toBeTruthy();
 	} );
 

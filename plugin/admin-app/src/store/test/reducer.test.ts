@@ -23,6 +23,13 @@ describe( 'routes', () => {
 		expect( reducer( start, { type: 'route', route: { screen: 'overview', id: null } } ) ).toBe( start );
 		expect( reducer( start, { type: 'route', route: { screen: 'settings', id: null } } ).route.screen ).toBe( 'settings' );
 	} );
+
+	it( 'clears notices when moving to another screen, keeps them within one', () => {
+		const withNotice = reducer( start, { type: 'notice/add', status: 'success', message: 'Saved' } );
+		expect( reducer( withNotice, { type: 'route', route: { screen: 'settings', id: null } } ).notices ).toEqual( [] );
+		const detail = reducer( withNotice, { type: 'route', route: { screen: 'overview', id: 'x' } } );
+		expect( detail.notices ).toHaveLength( 1 );
+	} );
 } );
 
 describe( 'notices', () => {
