@@ -58,11 +58,24 @@ final class LifecycleTest extends Test_Case {
 
 		( new Installer() )->maybe_upgrade();
 
-		$this->assertSame( '3', get_option( Schema::VERSION_OPTION ) );
+		$this->assertSame( Schema::VERSION, get_option( Schema::VERSION_OPTION ) );
 		$this->assertTrue( $this->tables_exist() );
 		$this->assertSame( 'Before the upgrade', $this->log_rows()[0]['subject'] );
 		$this->assertSame( 'datetime(3)', $wpdb->get_row( "SHOW COLUMNS FROM `{$events}` LIKE 'occurred_at'", ARRAY_A )['Type'] );
 		$this->assertSame( 'event_id', $wpdb->get_row( "SHOW INDEX FROM `{$events}` WHERE Non_unique = 0 AND Key_name = 'event_id'", ARRAY_A )['Column_name'] );
+	}
+
+	public function test_a_schema_3_site_gets_the_outbox_template_columns_on_upgrade(): void {
+		global $wpdb;
+		$outbox = $wpdb->prefix . 'relaypress_outbox';
+		$wpdb->query( "ALTER TABLE `{$outbox}` DROP COLUMN template_request, DROP COLUMN tags" );
+		update_option( Schema::VERSION_OPTION, '3' );
+
+		( new Installer() )->maybe_upgrade();
+
+		$this->assertSame( '4', get_option( Schema::VERSION_OPTION ) );
+		$this->assertSame( 'longblob', $wpdb->get_row( "SHOW COLUMNS FROM `{$outbox}` LIKE 'template_request'", ARRAY_A )['Type'] );
+		$this->assertSame( 'text', $wpdb->get_row( "SHOW COLUMNS FROM `{$outbox}` LIKE 'tags'", ARRAY_A )['Type'] );
 	}
 
 	public function test_uninstall_removes_tables_options_and_cron_events(): void {

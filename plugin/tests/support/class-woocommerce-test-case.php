@@ -17,9 +17,20 @@ use RelayPress\WooCommerce\Mapping_Store;
  * storage unless it asks for HPOS, and no mappings.
  */
 abstract class WooCommerce_Test_Case extends Test_Case {
+	use WooCommerce_Fixtures;
 
 	protected function setUp(): void {
 		parent::setUp();
+		$this->set_up_woocommerce();
+	}
+}
+
+/**
+ * The WooCommerce state and helpers, for REST tests too.
+ */
+trait WooCommerce_Fixtures {
+
+	protected function set_up_woocommerce(): void {
 		$this->reset_mailer();
 		global $wpdb;
 		foreach ( (array) $wpdb->get_col( "SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE 'woocommerce\\_%\\_settings'" ) as $name ) {

@@ -24,7 +24,7 @@ final class Email_Catalog {
 	);
 
 	public static function available(): bool {
-		return function_exists( 'WC' ) && class_exists( 'WC_Email' );
+		return function_exists( 'WC' ) && class_exists( 'WC_Emails' ); // WC_Email itself loads with the mailer.
 	}
 
 	/**
