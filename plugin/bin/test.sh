@@ -95,6 +95,8 @@ cp -a "$WP_CORE" "$RELAYPRESS_WP_DIR"
 rm -f "$RELAYPRESS_WP_DIR/wp-config.php" # Debian's looks up /etc/wordpress; ours replaces it.
 mkdir -p "$RELAYPRESS_WP_DIR/wp-content/plugins" "$RELAYPRESS_WP_DIR/wp-content/uploads"
 ln -s "$PLUGIN_ROOT/relaypress" "$RELAYPRESS_WP_DIR/wp-content/plugins/relaypress"
+# The test-only WooCommerce stand-in, as plugins/woocommerce/ (loads after relaypress/, as the real one).
+ln -s "$PLUGIN_ROOT/tests/woocommerce-stand-in" "$RELAYPRESS_WP_DIR/wp-content/plugins/woocommerce"
 php "$PLUGIN_ROOT/tests/bin/write-wp-config.php" "$RELAYPRESS_WP_DIR/wp-config.php"
 php -r 'mysqli_report(MYSQLI_REPORT_ERROR|MYSQLI_REPORT_STRICT); $c=mysqli_connect(getenv("RELAYPRESS_TEST_DB_HOST"), getenv("RELAYPRESS_TEST_DB_USER"), getenv("RELAYPRESS_TEST_DB_PASSWORD")); mysqli_query($c, "CREATE DATABASE `" . getenv("RELAYPRESS_TEST_DB_NAME") . "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");'
 # WordPress 6.1 on PHP 8.2 prints deprecation notices while installing: show them only on failure.

@@ -31,6 +31,7 @@ require __DIR__ . '/support/class-scratch-wordpress.php';
 require __DIR__ . '/support/class-test-case.php';
 require __DIR__ . '/support/class-rest-test-case.php';
 require __DIR__ . '/support/class-webhook-test-case.php';
+require __DIR__ . '/support/class-woocommerce-test-case.php';
 
 // WordPress 6.1's Requests 1.8 classes raise PHP 8.1+ deprecation notices when they are first
 // loaded (a core issue, fixed in 6.2). Load them all once here, with deprecations off, so the test that

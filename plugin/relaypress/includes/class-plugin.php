@@ -23,6 +23,7 @@ use RelayPress\Log\Log;
 use RelayPress\Log\Log_Repository;
 use RelayPress\Mail\Conflict_Detector;
 use RelayPress\Mail\Mail;
+use RelayPress\Mail\Send_Context;
 use RelayPress\Mail\Tracking_Policy;
 use RelayPress\Outbox\Outbox;
 use RelayPress\Outbox\Outbox_Processor;
@@ -38,6 +39,7 @@ use RelayPress\Webhooks\Event_Recorder;
 use RelayPress\Webhooks\Webhook_Receiver;
 use RelayPress\Webhooks\Webhook_Registration;
 use RelayPress\Webhooks\Webhooks;
+use RelayPress\WooCommerce\WooCommerce;
 
 /**
  * The plugin's services, built once per request. Repositories read `$wpdb->prefix` on every
@@ -66,6 +68,8 @@ final class Plugin {
 	public Log $log;
 	public Alerts $alerts;
 	public Fallback $fallback;
+	public Send_Context $send_context;
+	public WooCommerce $woocommerce;
 
 	/**
 	 * Builds the services and registers every area's hooks.
@@ -104,6 +108,8 @@ final class Plugin {
 		$this->processor            = new Outbox_Processor( $this->outbox_repository, $this->log_repository, $this->relay_client, new Retry_Schedule(), $this->clock, $this->fallback, $this->event_recorder );
 		$this->outbox               = new Outbox( $this->outbox_repository, $this->log_repository, $this->processor, $this->clock, new Tracking_Policy( $this->settings ) );
 		$this->conflicts            = new Conflict_Detector();
+		$this->send_context         = new Send_Context();
+		$this->woocommerce          = new WooCommerce( $this->settings, $this->send_context, $this->relay_client );
 		$this->log                  = new Log( $this->log_repository, $this->outbox_repository, $this->settings, $this->clock, $this->event_repository );
 	}
 
@@ -124,6 +130,7 @@ final class Plugin {
 			new Admin_Page( RELAYPRESS_DIR . '/build' ),
 			new Rest( $this ),
 			new Webhooks( new Webhook_Receiver( $this->webhook_registration, $this->event_recorder, $this->clock ), $this->webhook_registration ),
+			$this->woocommerce,
 		);
 	}
 }

@@ -65,6 +65,19 @@ final class LifecycleTest extends Test_Case {
 		$this->assertSame( 'event_id', $wpdb->get_row( "SHOW INDEX FROM `{$events}` WHERE Non_unique = 0 AND Key_name = 'event_id'", ARRAY_A )['Column_name'] );
 	}
 
+	public function test_a_schema_4_site_gets_the_outbox_template_columns_on_upgrade(): void {
+		global $wpdb;
+		$outbox = $wpdb->prefix . 'relaypress_outbox';
+		$wpdb->query( "ALTER TABLE `{$outbox}` DROP COLUMN template_request, DROP COLUMN tags" );
+		update_option( Schema::VERSION_OPTION, '4' );
+
+		( new Installer() )->maybe_upgrade();
+
+		$this->assertSame( '5', get_option( Schema::VERSION_OPTION ) );
+		$this->assertSame( 'longblob', $wpdb->get_row( "SHOW COLUMNS FROM `{$outbox}` LIKE 'template_request'", ARRAY_A )['Type'] );
+		$this->assertSame( 'text', $wpdb->get_row( "SHOW COLUMNS FROM `{$outbox}` LIKE 'tags'", ARRAY_A )['Type'] );
+	}
+
 	public function test_uninstall_removes_tables_options_and_cron_events(): void {
 		Uninstaller::uninstall();
 

@@ -17,7 +17,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Schema {
 
-	public const VERSION        = '4'; // 2: sent_via (relay or backup_smtp). 3: relaypress_log_events (webhooks). 4: tracking (outbox, log).
+	public const VERSION        = '5'; // 2: sent_via (relay or backup_smtp). 3: relaypress_log_events (webhooks). 4: tracking (outbox, log). 5: outbox template_request, tags (WooCommerce).
 	public const VERSION_OPTION = 'relaypress_db_version';
 
 	/**
@@ -48,6 +48,8 @@ final class Schema {
   mail_from varchar(320) NOT NULL DEFAULT '',
   rcpt_to longtext NOT NULL,
   raw_mime longblob NULL,
+  template_request longblob NULL,
+  tags text NULL,
   source varchar(100) NOT NULL DEFAULT '',
   tracking varchar(40) NOT NULL DEFAULT '',
   status varchar(20) NOT NULL DEFAULT 'pending',

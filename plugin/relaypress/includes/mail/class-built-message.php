@@ -44,9 +44,27 @@ final class Built_Message {
 	public bool $has_attachments;
 
 	/**
-	 * Reads a mailer after a successful preSend().
+	 * The template form of the same message (`POST /v1/emails` with `template_id`), tried
+	 * before the raw form; null for a plain message.
+	 *
+	 * @var array<string, mixed>|null
 	 */
-	public static function from_mailer( Relay_Mailer $mailer, string $source, string $caller = '' ): self {
+	public ?array $template_request = null;
+
+	/**
+	 * Relay tags; null: derived from the source.
+	 *
+	 * @var string[]|null
+	 */
+	public ?array $tags = null;
+
+	/**
+	 * Reads a mailer after a successful preSend().
+	 *
+	 * @param string                    $caller  The function that called wp_mail() (tracking policy).
+	 * @param array<string, mixed>|null $context From Send_Context::take().
+	 */
+	public static function from_mailer( Relay_Mailer $mailer, string $source, string $caller = '', ?array $context = null ): self {
 		$message            = new self();
 		$message->raw       = self::crlf( $mailer->built_mime() );
 		$message->mail_from = '' !== trim( $mailer->Sender ) ? trim( $mailer->Sender ) : trim( $mailer->From );
@@ -59,6 +77,13 @@ final class Built_Message {
 		$message->source          = $source;
 		$message->caller          = $caller;
 		$message->has_attachments = count( $mailer->getAttachments() ) > 0;
+		if ( null !== $context ) {
+			$message->source = isset( $context['source'] ) ? (string) $context['source'] : $source;
+			$message->tags   = isset( $context['tags'] ) ? array_values( array_map( 'strval', (array) $context['tags'] ) ) : null;
+			if ( isset( $context['template'] ) ) {
+				$message->template_request = Template_Request::from_mailer( $mailer, (array) $context['template'], (array) $message->tags );
+			}
+		}
 		return $message;
 	}
 

@@ -33,7 +33,8 @@ class Relay_Mailer extends Mailer_Base {
 	 * @return bool
 	 */
 	public function send() {
-		$plugin = Plugin::instance();
+		$plugin  = Plugin::instance();
+		$context = $plugin->send_context->take();
 		if ( ! $plugin->settings->is_configured() ) {
 			return parent::send();
 		}
@@ -45,7 +46,7 @@ class Relay_Mailer extends Mailer_Base {
 				return false;
 			}
 			$trace   = debug_backtrace( DEBUG_BACKTRACE_IGNORE_ARGS ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_debug_backtrace
-			$message = Built_Message::from_mailer( $this, Source_Detector::from_backtrace( $trace ), Source_Detector::caller_from_backtrace( $trace ) );
+			$message = Built_Message::from_mailer( $this, Source_Detector::from_backtrace( $trace ), Source_Detector::caller_from_backtrace( $trace ), $context );
 			$result  = $plugin->outbox->accept( $message );
 			if ( $result->permanent() ) {
 				throw new PHPMailer_Exception( $result->describe() );

@@ -101,16 +101,28 @@ class Outbox_Processor {
 		$log_id   = (int) $row['log_id'];
 		$attempts = (int) $row['attempts'] + 1;
 
-		$result = $relay_down
-			? new Send_Result( Send_Result::TEMPORARY, null, 'relay_unreachable', __( 'the relay failed earlier in this run', 'relaypress' ) )
-			: $this->client->send_raw(
-				(string) $row['mail_from'],
-				(array) json_decode( (string) $row['rcpt_to'], true ),
-				(string) $row['raw_mime'],
-				(string) $row['idempotency_key'],
-				self::tags( (string) $row['source'] ),
-				Tracking_Policy::decode( (string) ( $row['tracking'] ?? '' ) )
-			);
+		$refusal = null;
+		if ( $relay_down ) {
+			$result = new Send_Result( Send_Result::TEMPORARY, null, 'relay_unreachable', __( 'the relay failed earlier in this run', 'relaypress' ) );
+		} elseif ( null !== ( $row['template_request'] ?? null ) ) {
+			// Template first (WooCommerce emails mapped to a relay template). A refusal
+			// (4xx: missing variable, unknown template, invalid field) is the relay's verdict
+			// on the template send only: the message goes on as its raw form, WooCommerce's
+			// own HTML, under a fresh key. A temporary failure retries the template form.
+			$result = $this->client->send_template( (string) $row['template_request'], (string) $row['idempotency_key'] );
+			if ( $result->permanent() ) {
+				$refusal = $result;
+				/* translators: %s: relay error */
+				$reason = sprintf( __( 'Template refused (%s); sent as the original HTML', 'relaypress' ), $result->describe() );
+				$row['idempotency_key']  = Uuid::v4();
+				$row['template_request'] = null;
+				$this->outbox->drop_template( $id, $lock_token, (string) $row['idempotency_key'], $reason, $this->clock->mysql() );
+				do_action( 'relaypress_template_refused', $result, $row );
+				$result = $this->send_raw( $row );
+			}
+		} else {
+			$result = $this->send_raw( $row );
+		}
 		$now = $this->clock->mysql();
 
 		$backup = null === $this->fallback ? null : $this->fallback->after_relay_failure( $row, $result );
@@ -137,7 +149,8 @@ class Outbox_Processor {
 		}
 		if ( $result->accepted() ) {
 			$this->outbox->mark_sent( $id, $lock_token, $attempts, $result->relay_message_id, $now );
-			$this->log->update( $log_id, array( 'status' => Log_Repository::SENT, 'sent_via' => Fallback::VIA_RELAY, 'attempts' => $attempts, 'relay_message_id' => $result->relay_message_id, 'last_error' => null, 'updated_at' => $now ) );
+			/* translators: %s: relay error */
+			$this->log->update( $log_id, array( 'status' => Log_Repository::SENT, 'sent_via' => Fallback::VIA_RELAY, 'attempts' => $attempts, 'relay_message_id' => $result->relay_message_id, 'last_error' => null === $refusal ? null : sprintf( __( 'Template refused (%s); sent as the original HTML', 'relaypress' ), $refusal->describe() ), 'updated_at' => $now ) );
 			if ( null !== $this->events && null !== $result->relay_message_id ) {
 				$this->events->attach( $log_id, $result->relay_message_id ); // A webhook may have overtaken the relay's answer.
 			}
@@ -152,6 +165,33 @@ class Outbox_Processor {
 
 		do_action( 'relaypress_delivery_attempted', $result, $row, $attempts );
 		return $result;
+	}
+
+	/**
+	 * The raw form of a row: the MIME PHPMailer built.
+	 *
+	 * @param array<string, mixed> $row Outbox row.
+	 */
+	private function send_raw( array $row ): Send_Result {
+		return $this->client->send_raw(
+			(string) $row['mail_from'],
+			(array) json_decode( (string) $row['rcpt_to'], true ),
+			(string) $row['raw_mime'],
+			(string) $row['idempotency_key'],
+			self::row_tags( $row ),
+			Tracking_Policy::decode( (string) ( $row['tracking'] ?? '' ) )
+		);
+	}
+
+	/**
+	 * The row's own tags, else the ones its source gives.
+	 *
+	 * @param array<string, mixed> $row Outbox row.
+	 * @return string[]
+	 */
+	public static function row_tags( array $row ): array {
+		$tags = isset( $row['tags'] ) ? json_decode( (string) $row['tags'], true ) : null;
+		return is_array( $tags ) ? array_values( array_map( 'strval', $tags ) ) : self::tags( (string) ( $row['source'] ?? '' ) );
 	}
 
 	/**

@@ -102,8 +102,31 @@ class Outbox_Repository {
 				'attempts'         => $attempts,
 				'relay_message_id' => $relay_message_id,
 				'raw_mime'         => null,
+				'template_request' => null,
 				'last_error'       => null,
 				'updated_at'       => $now,
+			)
+		);
+	}
+
+	/**
+	 * The relay refused the template form: the row goes on as its raw message, under a new
+	 * idempotency key (the refused request was not accepted, so nothing is sent twice). The
+	 * lease stays with $lock_token.
+	 */
+	public function drop_template( int $id, string $lock_token, string $new_idempotency_key, string $reason, string $now ): bool {
+		global $wpdb;
+		return (bool) $wpdb->update(
+			$this->table(),
+			array(
+				'template_request' => null,
+				'idempotency_key'  => $new_idempotency_key,
+				'last_error'       => $reason,
+				'updated_at'       => $now,
+			),
+			array(
+				'id'         => $id,
+				'lock_token' => $lock_token,
 			)
 		);
 	}
@@ -130,6 +153,7 @@ class Outbox_Repository {
 				'attempts'   => $attempts,
 				'last_error' => $error,
 				'raw_mime'   => null,
+				'template_request' => null,
 				'updated_at' => $now,
 			)
 		);

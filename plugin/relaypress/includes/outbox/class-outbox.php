@@ -73,6 +73,8 @@ class Outbox {
 				'mail_from'       => $message->mail_from,
 				'rcpt_to'         => (string) wp_json_encode( $message->rcpt_to ),
 				'raw_mime'        => $message->raw,
+				'template_request' => null === $message->template_request ? null : (string) wp_json_encode( $message->template_request ),
+				'tags'            => null === $message->tags ? null : (string) wp_json_encode( $message->tags ),
 				'source'          => $message->source,
 				'tracking'        => $tracking,
 				'attempts'        => 0,

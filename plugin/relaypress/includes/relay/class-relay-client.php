@@ -73,6 +73,17 @@ class Relay_Client {
 	}
 
 	/**
+	 * Hands one message over in the template form: `$json` is the stored body, sent byte for
+	 * byte, so a retry under the same key is the same request.
+	 *
+	 * @param string $json            `POST /v1/emails` body with `template_id`.
+	 * @param string $idempotency_key UUID of the outbox row.
+	 */
+	public function send_template( string $json, string $idempotency_key ): Send_Result {
+		return $this->classify( $this->request( 'POST', '/v1/emails', $json, array( 'Idempotency-Key' => $idempotency_key ) ) );
+	}
+
+	/**
 	 * Relay's view of a message, per recipient.
 	 *
 	 * @return array<string, mixed>|\WP_Error

@@ -57,6 +57,7 @@ class Rest {
 			new Domains_Controller( $this->plugin ),
 			new Suppressions_Controller( $this->plugin ),
 			new Overview_Controller( $this->plugin ),
+			new WooCommerce_Controller( $this->plugin ),
 		);
 	}
 

@@ -1,0 +1,108 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simpleParser } from 'mailparser';
+import { waitUntil } from '../support/wait.ts';
+import type { ReceivedMessage } from '../../relay-service/test/helpers/smtp-sink.ts';
+import { createRelayedSite, startMailWorld, type MailWorld, type RelayedSite } from './harness.ts';
+
+const STAND_IN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../plugin/tests/woocommerce-stand-in/woocommerce.php');
+
+/**
+ * WooCommerce (the test-only stand-in, plugin/tests/woocommerce-stand-in, as a mu-plugin) on a
+ * real WordPress with RelayPress → the relay process with its starter templates → the sink MX.
+ */
+describe('WooCommerce emails as relay templates', { timeout: 120_000 }, () => {
+  let world: MailWorld;
+  let rs: RelayedSite;
+
+  before(async () => {
+    world = await startMailWorld();
+    rs = await createRelayedSite(world.relay.baseUrl, world.account.token);
+    rs.site.muPlugin('woocommerce-stand-in', `<?php require ${JSON.stringify(STAND_IN)};`);
+    await rs.site.php(`update_option( 'woocommerce_currency', 'EUR' ); update_option( 'blogname', 'Nordlicht Supply' );`);
+  });
+  after(async () => {
+    await rs?.destroy();
+    await world?.close();
+  });
+
+  /** A paid order for a customer at $email; returns its id. */
+  async function checkout(email: string): Promise<number> {
+    const { id } = await rs.site.phpJson<{ id: number }>(String.raw`
+      $product = new WC_Product_Simple();
+      $product->set_name( 'Merino Wool Beanie' );
+      $product->set_sku( 'NL-BEANIE-CH' );
+      $product->set_regular_price( '24.00' );
+      $product->save();
+      $order = wc_create_order();
+      $order->set_address( array( 'first_name' => 'Chloé', 'last_name' => 'Dvořák', 'email' => ${JSON.stringify(email)}, 'address_1' => '12 Rue de l\'Église', 'city' => 'Paris', 'postcode' => '75004', 'country' => 'FR' ), 'billing' );
+      $order->add_product( $product, 2 );
+      $order->set_total( '48.00' );
+      $order->set_payment_method_title( 'Credit card' );
+      $order->save();
+      $order = wc_get_order( $order->get_id() );
+      $order->payment_complete( 'ch_1' );
+      echo wp_json_encode( array( 'id' => $order->get_id() ) );
+    `);
+    return id;
+  }
+
+  async function arrivedFor(rcpt: string, count: number): Promise<ReceivedMessage[]> {
+    await waitUntil(`${count} message(s) for ${rcpt}`, () => (world.sink.messages.filter((m) => m.rcptTo.includes(rcpt)).length >= count ? true : undefined), 20_000);
+    return world.sink.messages.filter((m) => m.rcptTo.includes(rcpt));
+  }
+
+  test('an unmapped processing email arrives as WooCommerce HTML', async () => {
+    const id = await checkout('guest@example.org');
+    const [copy] = await arrivedFor('guest@example.org', 1);
+    const mail = await simpleParser(copy!.raw);
+    assert.equal(mail.subject, 'Your Nordlicht Supply order has been received!');
+    assert.match(String(mail.html), /id="template_header"/, "WooCommerce's own template");
+    assert.match(String(mail.html), new RegExp(`\\[Order #${id}\\]`));
+  });
+
+  test('install starters and map them, then a processing email arrives rendered with the order data', async () => {
+    const result = await rs.site.phpJson<Record<string, any>>(String.raw`
+      wp_set_current_user( 1 );
+      $response = rest_do_request( new WP_REST_Request( 'POST', '/relaypress/v1/woocommerce/starters' ) );
+      echo wp_json_encode( array( 'status' => $response->get_status(), 'data' => $response->get_data() ) );
+    `);
+    assert.equal(result.status, 200, JSON.stringify(result.data));
+    const mapped = Object.fromEntries((result.data.mapped as { id: string; template_id: string }[]).map((m) => [m.id, m.template_id]));
+    assert.ok(mapped.customer_processing_order, 'processing email mapped to its starter');
+    assert.ok(mapped.customer_partially_refunded_order, 'the partial-refund id too');
+    assert.ok(mapped.new_order);
+
+    const id = await checkout('chloe@example.org');
+    const [copy] = await arrivedFor('chloe@example.org', 1);
+    const mail = await simpleParser(copy!.raw);
+    assert.equal(mail.subject, 'Your Nordlicht Supply order has been received!', "WooCommerce's subject, not the template's");
+    const html = String(mail.html);
+    assert.doesNotMatch(html, /id="template_header"/, 'not the WooCommerce HTML');
+    assert.match(html, /Merino Wool Beanie/);
+    assert.match(html, /€48\.00/);
+    assert.match(html, new RegExp(`#${id}\\b`));
+    assert.match(html, /Chloé/);
+
+    const log = await rs.log();
+    const row = log.find((r) => r.to_addresses === 'chloe@example.org');
+    assert.equal(row?.status, 'sent', JSON.stringify(row));
+    assert.equal(row?.last_error, null, 'the relay took the template');
+  });
+
+  test('relay down during checkout costs no order email: the template goes once the relay is back', async () => {
+    await world.stopRelay();
+    const id = await checkout('outage@example.org');
+    const queued = (await rs.log()).find((r) => r.to_addresses === 'outage@example.org');
+    assert.equal(queued?.status, 'queued', JSON.stringify(queued));
+    await world.startRelayAgain();
+    await rs.runCron();
+    const [copy] = await arrivedFor('outage@example.org', 1);
+    const mail = await simpleParser(copy!.raw);
+    assert.match(String(mail.html), new RegExp(`#${id}\\b`));
+    assert.doesNotMatch(String(mail.html), /id="template_header"/, 'rendered from the template');
+    assert.equal(world.sink.messages.filter((m) => m.rcptTo.includes('outage@example.org')).length, 1);
+  });
+});
