@@ -279,3 +279,14 @@ describe('starter template sections', () => {
     assert.ok(!withoutButton.text.includes('shipping calendar'));
   });
 });
+
+test('new account: the set-password link becomes the button when the data carries one', async () => {
+  const starter = starterTemplate('customer_new_account')!;
+  const engine = createTemplateEngine();
+  const link = 'https://shop.example/my-account/lost-password/?action=newaccount&key=abc&login=zoe';
+  const withLink = await engine.render(starter, { ...starter.sample_data, user: { ...(starter.sample_data.user as object), set_password_link: link } });
+  assert.ok(withLink.html.includes(`href="${link.replace(/&/g, '&amp;')}"`), 'the button points at the set-password link');
+  assert.match(withLink.text, /Set your password/);
+  const without = await engine.render(starter, starter.sample_data);
+  assert.doesNotMatch(without.text, /Set your password/);
+});
