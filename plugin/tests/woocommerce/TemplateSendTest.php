@@ -37,6 +37,8 @@ final class TemplateSendTest extends WooCommerce_Test_Case {
 		$this->assertSame( 'tpl_processing', $body['template_id'] );
 		$this->assertSame( 'Order ' . $order->get_order_number() . ' is on its way to Nordlicht Supply', $body['subject'], "the merchant's subject, placeholders filled" );
 		$this->assertSame( array( 'woocommerce', 'customer_processing_order' ), $body['tags'] );
+		// The same tracking choice a raw send would carry (off by default).
+		$this->assertSame( array( 'opens' => false, 'clicks' => false ), $body['tracking'] );
 		$this->assertSame( array( array( 'email' => 'chloe@example.org' ) ), $body['to'] );
 		$this->assertSame( array( 'email' => 'shop@example.test', 'name' => 'Nordlicht Supply' ), $body['from'], "WooCommerce's From filters applied" );
 		$this->assertSame( array( 'email' => 'shop@example.test', 'name' => 'Nordlicht Supply' ), $body['reply_to'], "WooCommerce's Reply-to header" );

@@ -73,7 +73,7 @@ class Outbox {
 				'mail_from'       => $message->mail_from,
 				'rcpt_to'         => (string) wp_json_encode( $message->rcpt_to ),
 				'raw_mime'        => $message->raw,
-				'template_request' => null === $message->template_request ? null : (string) wp_json_encode( $message->template_request ),
+				'template_request' => null === $message->template_request ? null : (string) wp_json_encode( self::with_tracking( $message->template_request, $tracking ) ),
 				'tags'            => null === $message->tags ? null : (string) wp_json_encode( $message->tags ),
 				'source'          => $message->source,
 				'tracking'        => $tracking,
@@ -115,5 +115,20 @@ class Outbox {
 			return new \WP_Error( 'relaypress_body_purged', __( 'The message body is no longer kept, so it cannot be resent.', 'relaypress' ) );
 		}
 		return $this->accept( Built_Message::from_log( $entry, $entry['body']['raw'], $entry['body']['envelope'] ), $log_id );
+	}
+
+	/**
+	 * The template send carries the same tracking choice as the raw one would (decided once,
+	 * stored with the message), so a WooCommerce email is tracked exactly as the settings say.
+	 *
+	 * @param array<string, mixed> $request Template request body.
+	 * @return array<string, mixed>
+	 */
+	private static function with_tracking( array $request, string $tracking ): array {
+		$choice = Tracking_Policy::decode( $tracking );
+		if ( null !== $choice ) {
+			$request['tracking'] = $choice;
+		}
+		return $request;
 	}
 }
