@@ -13,6 +13,7 @@ import { Overview } from './screens/overview';
 import { Settings } from './screens/settings';
 import { SetupWizard } from './screens/setup-wizard';
 import { Suppressions } from './screens/suppressions';
+import { WooCommerce } from './screens/woocommerce';
 import { navigate, parseRoute, useSettings, useStore } from './store';
 
 export function App() {
@@ -46,6 +47,7 @@ export function App() {
 				{ routed && state.route.screen === 'activity' && <Activity /> }
 				{ routed && state.route.screen === 'domains' && <Domains /> }
 				{ routed && state.route.screen === 'suppressions' && <Suppressions /> }
+				{ routed && state.route.screen === 'woocommerce' && <WooCommerce /> }
 				{ routed && state.route.screen === 'settings' && <Settings /> }
 			</main>
 		</div>

@@ -21,6 +21,14 @@ import type {
 	SettingsView,
 	Suppression,
 	TestEmailResult,
+	WooEmailList,
+	WooMapping,
+	WooMappingUpdate,
+	WooOrder,
+	WooPreview,
+	WooSchema,
+	WooStartersResult,
+	WooTestResult,
 } from './types';
 
 export interface LogQuery {
@@ -68,6 +76,14 @@ export function createApi( client: Client ) {
 		removeSuppression: ( suppressionId: string ) => client.del( `suppressions/${ id( suppressionId ) }` ),
 		exportSuppressions: async () => ( await client.request< string >( 'GET', 'suppressions/export', { text: true } ) ).data,
 		importSuppressions: async ( csv: string ) => ( await client.request< ImportResult >( 'POST', 'suppressions/import', { body: csv, contentType: 'text/csv' } ) ).data,
+
+		wooEmails: () => client.get< WooEmailList >( 'woocommerce/emails' ),
+		mapWooEmail: async ( emailId: string, update: WooMappingUpdate ) => ( await client.request< WooMapping >( 'PUT', `woocommerce/emails/${ id( emailId ) }`, { body: update } ) ).data,
+		previewWooEmail: ( emailId: string, orderId?: number | null ) => client.post< WooPreview >( `woocommerce/emails/${ id( emailId ) }/preview`, orderId ? { order_id: orderId } : {} ),
+		sendWooTest: ( emailId: string, orderId?: number | null ) => client.post< WooTestResult >( `woocommerce/emails/${ id( emailId ) }/test`, orderId ? { order_id: orderId } : {} ),
+		wooOrders: async () => ( await client.get< { orders: WooOrder[] } >( 'woocommerce/orders' ) ).orders,
+		installWooStarters: () => client.post< WooStartersResult >( 'woocommerce/starters' ),
+		wooSchema: () => client.get< WooSchema >( 'woocommerce/schema' ),
 	};
 }
 

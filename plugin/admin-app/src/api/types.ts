@@ -232,3 +232,81 @@ export interface ImportResult {
 	imported: number;
 	skipped: number;
 }
+
+/** GET /woocommerce/emails: one WooCommerce email with its mapping to a relay template. */
+export interface WooEmail {
+	id: string;
+	class: string;
+	title: string;
+	description: string;
+	customer_email: boolean;
+	manual: boolean;
+	/** WooCommerce's own on/off for this email. */
+	woocommerce_enabled: boolean;
+	template_id: string | null;
+	/** Sent as the template (false: WooCommerce's HTML, the mapping kept). */
+	mapping_enabled: boolean;
+}
+
+export interface WooEmailList {
+	schema_version: number;
+	emails: WooEmail[];
+}
+
+/** PUT /woocommerce/emails/:id: `template_id` null or '' unmaps, absent keeps it. */
+export interface WooMappingUpdate {
+	template_id?: string | null;
+	enabled?: boolean;
+}
+
+export interface WooMapping {
+	id: string;
+	template_id: string | null;
+	mapping_enabled: boolean;
+}
+
+export interface WooOrder {
+	id: number;
+	order_number: string;
+	status: string;
+	customer: string;
+	total: string;
+	date: string | null;
+}
+
+/** POST /woocommerce/emails/:id/preview: `rendered` is the relay's render, not escaped. */
+export interface WooPreview {
+	template_id: string;
+	subject: string;
+	rendered: { subject?: string; html?: string; text?: string };
+	data: Record< string, unknown >;
+}
+
+export interface WooTestResult {
+	sent: boolean;
+	to: string;
+	log_id: number | null;
+	log_status: string | null;
+	note: string | null;
+}
+
+export interface WooStartersResult {
+	installed: number;
+	skipped: number;
+	mapped: Array< { id: string; template_id: string } >;
+	kept: string[];
+}
+
+export interface WooVariable {
+	path: string;
+	type: string;
+	/** `all`, `order`, `refund`, `note` or `account`. */
+	emails: string;
+	description: string;
+}
+
+export interface WooSchema {
+	schema_version: number;
+	document: string;
+	variables: WooVariable[];
+}

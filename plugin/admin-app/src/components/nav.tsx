@@ -12,6 +12,7 @@ const TABS: Array< { screen: Screen; label: () => string } > = [
 	{ screen: 'activity', label: () => __( 'Activity', 'relaypress' ) },
 	{ screen: 'domains', label: () => __( 'Domains', 'relaypress' ) },
 	{ screen: 'suppressions', label: () => __( 'Suppressions', 'relaypress' ) },
+	{ screen: 'woocommerce', label: () => __( 'WooCommerce', 'relaypress' ) },
 	{ screen: 'settings', label: () => __( 'Settings', 'relaypress' ) },
 	{ screen: 'setup', label: () => __( 'Setup wizard', 'relaypress' ) },
 ];

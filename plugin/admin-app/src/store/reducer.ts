@@ -5,7 +5,7 @@
  */
 import type { SettingsView } from '../api/types';
 
-export const SCREENS = [ 'setup', 'overview', 'activity', 'domains', 'suppressions', 'settings' ] as const;
+export const SCREENS = [ 'setup', 'overview', 'activity', 'domains', 'suppressions', 'woocommerce', 'settings' ] as const;
 export type Screen = ( typeof SCREENS )[ number ];
 
 export interface Route {

@@ -45,4 +45,11 @@ describe( 'App: the first screen', () => {
 		await waitFor( () => expect( calls.map( ( c ) => c.route ) ).toContain( 'settings' ) );
 		expect( window.location.hash ).toBe( '#/suppressions' );
 	} );
+
+	it( 'has a WooCommerce tab that opens its screen', async () => {
+		const { calls } = renderApp( <App />, { 'GET settings': json( settings() ), 'GET woocommerce/emails': pending, 'GET woocommerce/schema': pending }, { hash: '#/woocommerce' } );
+		expect( screen.getByRole( 'heading', { level: 2, name: 'WooCommerce' } ) ).toBeTruthy();
+		expect( screen.getByRole( 'link', { name: 'WooCommerce' } ).getAttribute( 'aria-current' ) ).toBe( 'page' );
+		await waitFor( () => expect( calls.map( ( c ) => c.route ) ).toContain( 'woocommerce/emails' ) );
+	} );
 } );

@@ -1,0 +1,381 @@
+/**
+ * WooCommerce: each WooCommerce email mapped to a relay template (or left as WooCommerce's
+ * HTML), a preview with a recent order, a test send to the current user, the starter
+ * templates, and the variables a template can print.
+ *
+ * The relay's rendered HTML is shown only inside a sandboxed iframe (`sandbox=""`: no
+ * scripts, no same origin, no forms); subject and text are React text.
+ */
+import { Button, CheckboxControl, SelectControl, TextControl } from '@wordpress/components';
+import { __, sprintf } from '@wordpress/i18n';
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+
+import { ApiError } from '../api/client';
+import type { WooEmail, WooEmailList, WooPreview } from '../api/types';
+import { ScreenHeader } from '../components/screen-header';
+import { Empty, Loading, LoadError } from '../components/states';
+import { useApi, useNotify, useResource, useStore } from '../store';
+import { decodeEntities, formatDate } from '../text';
+
+export const NO_WOOCOMMERCE = 'relaypress_no_woocommerce';
+
+/** The emails, or null when WooCommerce is not active (every route answers 404 then). */
+function orInactive< T >( promise: Promise< T > ): Promise< T | null > {
+	return promise.catch( ( error: unknown ) => {
+		if ( error instanceof ApiError && error.code === NO_WOOCOMMERCE ) {
+			return null;
+		}
+		throw error;
+	} );
+}
+
+export function emailsLabel( emails: string ): string {
+	switch ( emails ) {
+		case 'all':
+			return __( 'Every email', 'relaypress' );
+		case 'order':
+			return __( 'Emails about an order', 'relaypress' );
+		case 'refund':
+			return __( 'Refund emails', 'relaypress' );
+		case 'note':
+			return __( 'Customer note', 'relaypress' );
+		case 'account':
+			return __( 'Account emails', 'relaypress' );
+		default:
+			return emails;
+	}
+}
+
+const TEMPLATE_LIST_ID = 'relaypress-woo-templates';
+
+function EmailRow( { email, busy, onSave, onPreview }: { email: WooEmail; busy: boolean; onSave: ( email: WooEmail, templateId: string, enabled: boolean ) => void; onPreview: ( email: WooEmail ) => void } ) {
+	const [ template, setTemplate ] = useState( email.template_id ?? '' );
+	const [ enabled, setEnabled ] = useState( email.mapping_enabled );
+	const title = decodeEntities( email.title );
+	const changed = template.trim() !== ( email.template_id ?? '' ) || enabled !== email.mapping_enabled;
+	return (
+		<tr>
+			<td data-label={ __( 'Email', 'relaypress' ) }>
+				<strong>{ title }</strong>
+				<br />
+				<code>{ email.id }</code>
+				{ email.description && <p className="relaypress-muted">{ decodeEntities( email.description ) }</p> }
+			</td>
+			<td data-label={ __( 'In WooCommerce', 'relaypress' ) }>{ email.woocommerce_enabled ? __( 'Enabled', 'relaypress' ) : __( 'Disabled', 'relaypress' ) }</td>
+			<td data-label={ __( 'Template', 'relaypress' ) }>
+				<TextControl
+					__next40pxDefaultSize
+					__nextHasNoMarginBottom
+					/* translators: %s: WooCommerce email title */
+					label={ sprintf( __( 'Template for %s', 'relaypress' ), title ) }
+					hideLabelFromVision
+					value={ template }
+					onChange={ setTemplate }
+					list={ TEMPLATE_LIST_ID }
+					placeholder={ __( 'None (WooCommerce HTML)', 'relaypress' ) }
+				/>
+			</td>
+			<td data-label={ __( 'Send as template', 'relaypress' ) }>
+				<CheckboxControl
+					__nextHasNoMarginBottom
+					/* translators: %s: WooCommerce email title */
+					label={ sprintf( __( 'Send %s as its template', 'relaypress' ), title ) }
+					className="relaypress-woo-toggle"
+					checked={ enabled }
+					onChange={ setEnabled }
+				/>
+			</td>
+			<td>
+				<div className="relaypress-actions">
+					<Button
+						variant="secondary"
+						onClick={ () => onSave( email, template.trim(), enabled ) }
+						isBusy={ busy }
+						disabled={ busy || ! changed }
+						accessibleWhenDisabled
+						/* translators: %s: WooCommerce email title */
+						label={ sprintf( __( 'Save mapping of %s', 'relaypress' ), title ) }
+						showTooltip={ false }
+					>
+						{ __( 'Save', 'relaypress' ) }
+					</Button>
+					<Button
+						variant="tertiary"
+						onClick={ () => onPreview( email ) }
+						/* translators: %s: WooCommerce email title */
+						label={ sprintf( __( 'Preview %s', 'relaypress' ), title ) }
+						showTooltip={ false }
+					>
+						{ __( 'Preview', 'relaypress' ) }
+					</Button>
+				</div>
+			</td>
+		</tr>
+	);
+}
+
+function PreviewPanel( { email, onClose }: { email: WooEmail; onClose: () => void } ) {
+	const api = useApi();
+	const notify = useNotify();
+	const { locale, adminEmail } = useStore();
+	const orders = useResource( () => api.wooOrders(), [] );
+	const [ orderId, setOrderId ] = useState( '' );
+	const [ preview, setPreview ] = useState< WooPreview | null >( null );
+	const [ previewError, setPreviewError ] = useState< string | null >( null );
+	const [ busy, setBusy ] = useState< 'preview' | 'test' | null >( null );
+	const title = decodeEntities( email.title );
+	const order = orderId ? Number( orderId ) : null;
+
+	const show = async ( event: FormEvent ) => {
+		event.preventDefault();
+		setBusy( 'preview' );
+		setPreviewError( null );
+		try {
+			setPreview( await api.previewWooEmail( email.id, order ) );
+		} catch ( error ) {
+			setPreview( null );
+			setPreviewError( error instanceof Error ? error.message : String( error ) );
+		} finally {
+			setBusy( null );
+		}
+	};
+
+	const sendTest = async () => {
+		setBusy( 'test' );
+		try {
+			const result = await api.sendWooTest( email.id, order );
+			/* translators: %s: email address */
+			notify.success( sprintf( __( 'The test email was sent to %s.', 'relaypress' ), decodeEntities( result.to ) ) );
+		} catch ( error ) {
+			notify.error( error );
+		} finally {
+			setBusy( null );
+		}
+	};
+
+	const orderOptions = [
+		{ value: '', label: __( 'The newest order', 'relaypress' ) },
+		...( orders.data ?? [] ).map( ( o ) => ( {
+			value: String( o.id ),
+			/* translators: 1: order number, 2: customer name, 3: order total, 4: date */
+			label: sprintf( __( '#%1$s — %2$s — %3$s — %4$s', 'relaypress' ), decodeEntities( o.order_number ), decodeEntities( o.customer ) || '—', decodeEntities( o.total ), formatDate( o.date, locale ) ),
+		} ) ),
+	];
+
+	return (
+		/* translators: %s: WooCommerce email title */
+		<section className="relaypress-card relaypress-woo-preview" aria-label={ sprintf( __( 'Preview of %s', 'relaypress' ), title ) }>
+			{ /* translators: %s: WooCommerce email title */ }
+			<h3>{ sprintf( __( 'Preview: %s', 'relaypress' ), title ) }</h3>
+			{ orders.status === 'error' && <LoadError message={ orders.message } onRetry={ orders.reload } /> }
+			{ orders.status === 'ready' && orders.data.length === 0 && <p className="relaypress-muted">{ __( 'The store has no orders yet: emails about an order cannot be previewed.', 'relaypress' ) }</p> }
+			<form className="relaypress-inline-form" onSubmit={ show }>
+				<SelectControl __next40pxDefaultSize __nextHasNoMarginBottom label={ __( 'Order', 'relaypress' ) } value={ orderId } options={ orderOptions } onChange={ setOrderId } disabled={ orders.status === 'loading' } />
+				<Button variant="primary" type="submit" isBusy={ busy === 'preview' } disabled={ busy !== null } accessibleWhenDisabled>
+					{ __( 'Show preview', 'relaypress' ) }
+				</Button>
+				<Button variant="secondary" onClick={ () => void sendTest() } isBusy={ busy === 'test' } disabled={ busy !== null } accessibleWhenDisabled>
+					{ adminEmail
+						? /* translators: %s: the current user's email address */
+						  sprintf( __( 'Send a test to %s', 'relaypress' ), adminEmail )
+						: __( 'Send a test to me', 'relaypress' ) }
+				</Button>
+				<Button variant="tertiary" onClick={ onClose }>
+					{ __( 'Close preview', 'relaypress' ) }
+				</Button>
+			</form>
+			{ previewError && <LoadError message={ previewError } /> }
+			{ preview && (
+				<div className="relaypress-detail">
+					<dl className="relaypress-facts">
+						<dt>{ __( 'Subject', 'relaypress' ) }</dt>
+						<dd>{ decodeEntities( preview.subject ) }</dd>
+						<dt>{ __( 'Template', 'relaypress' ) }</dt>
+						<dd>
+							<code>{ preview.template_id }</code>
+						</dd>
+					</dl>
+					<iframe
+						className="relaypress-woo-preview__frame"
+						title={ __( 'HTML part of the preview', 'relaypress' ) }
+						sandbox=""
+						srcDoc={ preview.rendered.html ?? '' }
+						referrerPolicy="no-referrer"
+						width="100%"
+						height="600"
+					/>
+					<h4>{ __( 'Text part', 'relaypress' ) }</h4>
+					<pre className="relaypress-reply">{ preview.rendered.text ?? '' }</pre>
+				</div>
+			) }
+		</section>
+	);
+}
+
+function SchemaTable() {
+	const api = useApi();
+	const schema = useResource( () => api.wooSchema(), [] );
+	return (
+		<section aria-labelledby="relaypress-woo-schema">
+			<h3 id="relaypress-woo-schema">{ __( 'Variables for template authors', 'relaypress' ) }</h3>
+			{ schema.status === 'error' && <LoadError message={ schema.message } onRetry={ schema.reload } /> }
+			{ schema.status === 'loading' && ! schema.data && <Loading /> }
+			{ schema.data && (
+				<>
+					<p>
+						{ sprintf(
+							/* translators: 1: schema version number, 2: path of the document */
+							__( 'Schema version %1$d (described in %2$s). Every mapped email sends these variables to its template.', 'relaypress' ),
+							schema.data.schema_version,
+							schema.data.document
+						) }
+					</p>
+					<div className="relaypress-table-scroll">
+						<table className="widefat striped">
+							<caption className="screen-reader-text">{ __( 'Template variables', 'relaypress' ) }</caption>
+							<thead>
+								<tr>
+									<th scope="col">{ __( 'Variable', 'relaypress' ) }</th>
+									<th scope="col">{ __( 'Type', 'relaypress' ) }</th>
+									<th scope="col">{ __( 'Emails', 'relaypress' ) }</th>
+									<th scope="col">{ __( 'Description', 'relaypress' ) }</th>
+								</tr>
+							</thead>
+							<tbody>
+								{ schema.data.variables.map( ( variable ) => (
+									<tr key={ variable.path }>
+										<td data-label={ __( 'Variable', 'relaypress' ) }>
+											<code>{ variable.path }</code>
+										</td>
+										<td data-label={ __( 'Type', 'relaypress' ) }>{ variable.type }</td>
+										<td data-label={ __( 'Emails', 'relaypress' ) }>{ emailsLabel( variable.emails ) }</td>
+										<td data-label={ __( 'Description', 'relaypress' ) }>{ variable.description }</td>
+									</tr>
+								) ) }
+							</tbody>
+						</table>
+					</div>
+				</>
+			) }
+		</section>
+	);
+}
+
+export function WooCommerce() {
+	const api = useApi();
+	const notify = useNotify();
+	const list = useResource< WooEmailList | null >( () => orInactive( api.wooEmails() ), [] );
+	const [ busy, setBusy ] = useState< string | null >( null );
+	const [ previewing, setPreviewing ] = useState< WooEmail | null >( null );
+	/** Remounts the rows after a reload, so their drafts start from the saved mapping. */
+	const [ version, setVersion ] = useState( 0 );
+
+	const save = async ( email: WooEmail, templateId: string, enabled: boolean ) => {
+		setBusy( `save-${ email.id }` );
+		try {
+			const mapping = await api.mapWooEmail( email.id, { template_id: templateId === '' ? null : templateId, enabled } );
+			if ( list.data ) {
+				list.set( { ...list.data, emails: list.data.emails.map( ( e ) => ( e.id === mapping.id ? { ...e, template_id: mapping.template_id, mapping_enabled: mapping.mapping_enabled } : e ) ) } );
+			}
+			const title = decodeEntities( email.title );
+			notify.success(
+				mapping.template_id
+					? /* translators: 1: WooCommerce email title, 2: template id */
+					  sprintf( __( '%1$s is mapped to the template %2$s.', 'relaypress' ), title, mapping.template_id )
+					: /* translators: %s: WooCommerce email title */
+					  sprintf( __( '%s is sent as WooCommerce’s own HTML.', 'relaypress' ), title )
+			);
+		} catch ( error ) {
+			notify.error( error );
+		} finally {
+			setBusy( null );
+		}
+	};
+
+	const installStarters = async () => {
+		setBusy( 'starters' );
+		try {
+			const result = await api.installWooStarters();
+			notify.success(
+				sprintf(
+					/* translators: 1: templates installed, 2: templates already there, 3: emails mapped now, 4: emails that kept their template */
+					__( 'Starter templates: %1$d installed, %2$d already there. %3$d emails mapped to them; %4$d kept their template.', 'relaypress' ),
+					result.installed,
+					result.skipped,
+					result.mapped.length,
+					result.kept.length
+				)
+			);
+			setVersion( ( v ) => v + 1 );
+			list.reload();
+		} catch ( error ) {
+			notify.error( error );
+		} finally {
+			setBusy( null );
+		}
+	};
+
+	const inactive = list.status === 'ready' && list.data === null;
+	const emails = list.data?.emails ?? [];
+	const knownTemplates = Array.from( new Set( emails.map( ( e ) => e.template_id ).filter( ( t ): t is string => !! t ) ) ).sort();
+
+	return (
+		<div>
+			<ScreenHeader title={ __( 'WooCommerce', 'relaypress' ) }>
+				{ ! inactive && (
+					<Button variant="secondary" onClick={ () => void installStarters() } isBusy={ busy === 'starters' } disabled={ busy !== null || list.status !== 'ready' } accessibleWhenDisabled>
+						{ __( 'Install starter templates and map them', 'relaypress' ) }
+					</Button>
+				) }
+			</ScreenHeader>
+			<p>
+				{ __(
+					'Map a WooCommerce email to a relay template and it is sent as that template, with the order’s data. Unmapped or switched-off emails keep WooCommerce’s own HTML.',
+					'relaypress'
+				) }
+			</p>
+
+			{ list.status === 'error' && <LoadError message={ list.message } onRetry={ list.reload } /> }
+			{ list.status === 'loading' && ! list.data && <Loading /> }
+			{ inactive && (
+				<Empty>
+					<p>{ __( 'WooCommerce is not active on this site. Activate it to send its emails as relay templates.', 'relaypress' ) }</p>
+				</Empty>
+			) }
+			{ list.status === 'ready' && list.data && emails.length === 0 && <Empty>{ __( 'WooCommerce has no emails to map.', 'relaypress' ) }</Empty> }
+			{ emails.length > 0 && (
+				<div className="relaypress-table-scroll" aria-busy={ list.status === 'loading' }>
+					<datalist id={ TEMPLATE_LIST_ID }>
+						{ knownTemplates.map( ( t ) => (
+							<option key={ t } value={ t } />
+						) ) }
+					</datalist>
+					<p className="relaypress-muted">{ __( 'Template: the relay template’s id (the starter templates are mapped by the button above). Leave it empty to unmap.', 'relaypress' ) }</p>
+					<table className="widefat striped">
+						<caption className="screen-reader-text">{ __( 'WooCommerce emails', 'relaypress' ) }</caption>
+						<thead>
+							<tr>
+								<th scope="col">{ __( 'Email', 'relaypress' ) }</th>
+								<th scope="col">{ __( 'In WooCommerce', 'relaypress' ) }</th>
+								<th scope="col">{ __( 'Template', 'relaypress' ) }</th>
+								<th scope="col">{ __( 'Send as template', 'relaypress' ) }</th>
+								<th scope="col">
+									<span className="screen-reader-text">{ __( 'Actions', 'relaypress' ) }</span>
+								</th>
+							</tr>
+						</thead>
+						<tbody>
+							{ emails.map( ( email ) => (
+								<EmailRow key={ `${ email.id }-${ version }` } email={ email } busy={ busy === `save-${ email.id }` } onSave={ ( e, t, en ) => void save( e, t, en ) } onPreview={ setPreviewing } />
+							) ) }
+						</tbody>
+					</table>
+				</div>
+			) }
+			{ previewing && ! inactive && <PreviewPanel key={ previewing.id } email={ previewing } onClose={ () => setPreviewing( null ) } /> }
+
+			<SchemaTable />
+		</div>
+	);
+}
