@@ -8,6 +8,7 @@ import type { ReceivedMessage } from '../../relay-service/test/helpers/smtp-sink
 import { createRelayedSite, startMailWorld, type MailWorld, type RelayedSite } from './harness.ts';
 
 const STAND_IN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../plugin/tests/woocommerce-stand-in/woocommerce.php');
+const THIRD_PARTY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../plugin/tests/woocommerce/fixtures/class-wcs-email-customer-renewal-invoice.php');
 
 /**
  * WooCommerce (the test-only stand-in, plugin/tests/woocommerce-stand-in, as a mu-plugin) on a
@@ -90,6 +91,54 @@ describe('WooCommerce emails as relay templates', { timeout: 120_000 }, () => {
     const row = log.find((r) => r.to_addresses === 'chloe@example.org');
     assert.equal(row?.status, 'sent', JSON.stringify(row));
     assert.equal(row?.last_error, null, 'the relay took the template');
+  });
+
+  test('a disabled email is not sent at all', async () => {
+    await rs.site.php(`update_option( 'woocommerce_customer_processing_order_settings', array( 'enabled' => 'no' ) );`);
+    try {
+      const id = await checkout('disabled@example.org');
+      // The admin's new-order email of the same checkout still goes: once it has reached the
+      // sink, the checkout's mail is done, and the customer's (disabled) email is not among it.
+      await waitUntil('the new-order email of this checkout', () => (world.sink.messages.some((m) => m.raw.toString('latin1').includes(`New order #${id}`)) ? true : undefined), 20_000);
+      assert.equal(world.sink.messages.filter((m) => m.rcptTo.includes('disabled@example.org')).length, 0);
+      assert.equal((await rs.log()).some((r) => r.to_addresses === 'disabled@example.org'), false, 'nothing logged for it either');
+    } finally {
+      await rs.site.php(`delete_option( 'woocommerce_customer_processing_order_settings' );`);
+    }
+  });
+
+  test('a third-party email class (Subscriptions-shaped) is discovered, mapped and arrives as its template', async () => {
+    rs.site.muPlugin('woocommerce-third-party-email', `<?php
+add_filter( 'woocommerce_email_classes', static function ( $emails ) {
+	require_once ${JSON.stringify(THIRD_PARTY)};
+	$emails['WCS_Email_Customer_Renewal_Invoice'] = new RelayPress\\Tests\\WCS_Email_Customer_Renewal_Invoice_Stand_In();
+	return $emails;
+} );`);
+    const rest = async (method: string, route: string, body?: Record<string, unknown>) => rs.site.phpJson<Record<string, any>>(String.raw`
+      wp_set_current_user( 1 );
+      $request = new WP_REST_Request( ${JSON.stringify(method)}, ${JSON.stringify(route)} );
+      ${body ? `$request->set_header( 'content-type', 'application/json' ); $request->set_body( ${JSON.stringify(JSON.stringify(body))} );` : ''}
+      $response = rest_do_request( $request );
+      echo wp_json_encode( array( 'status' => $response->get_status(), 'data' => $response->get_data() ) );
+    `);
+    const emails = (await rest('GET', '/relaypress/v1/woocommerce/emails')).data.emails as { id: string; title: string; template_id: string | null }[];
+    const renewal = emails.find((e) => e.id === 'customer_renewal_invoice');
+    assert.equal(renewal?.title, 'Customer renewal invoice', 'discovered through woocommerce_email_classes');
+    assert.equal(renewal?.template_id, null, 'not mapped by the starters (no starter for it)');
+    // Mapped by hand to the invoice starter installed earlier.
+    const invoiceTemplate = emails.find((e) => e.id === 'customer_invoice')?.template_id;
+    assert.match(String(invoiceTemplate), /^tpl_/, 'the invoice starter is mapped');
+    const mapped = await rest('PUT', '/relaypress/v1/woocommerce/emails/customer_renewal_invoice', { template_id: invoiceTemplate, enabled: true });
+    assert.equal(mapped.status, 200, JSON.stringify(mapped.data));
+
+    const id = await checkout('renewal@example.org');
+    await rs.site.php(`WC()->mailer(); do_action( 'woocommerce_generated_manual_renewal_order_renewal_notification', ${id} );`);
+    const copies = await arrivedFor('renewal@example.org', 2);
+    const htmls = await Promise.all(copies.map(async (c) => ({ subject: (await simpleParser(c.raw)).subject, html: String((await simpleParser(c.raw)).html) })));
+    const renewalMail = htmls.find((m) => /^Invoice for renewal order/.test(String(m.subject)));
+    assert.ok(renewalMail, JSON.stringify(htmls.map((m) => m.subject)));
+    assert.doesNotMatch(renewalMail!.html, /Renewal order \d+<\/p>$/, 'not the class\'s own HTML');
+    assert.match(renewalMail!.html, /Merino Wool Beanie/, 'rendered from the template with the order data');
   });
 
   test('relay down during checkout costs no order email: the template goes once the relay is back', async () => {
