@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { DomainService } from './service.ts';
+import { startPeriodic } from '../periodic.ts';
 
 export interface RecheckerOptions {
   knex: Knex;
@@ -25,9 +26,6 @@ export function startDomainRechecker(options: RecheckerOptions) {
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? Math.min(options.intervalMs, 60_000);
   const batch = options.batch ?? 20;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
 
   async function claim(row: { id: string; last_checked_at: number | null }, at: number): Promise<boolean> {
     const q = options.knex('domains').where({ id: row.id });
@@ -35,7 +33,7 @@ export function startDomainRechecker(options: RecheckerOptions) {
     return claimed === 1;
   }
 
-  async function round(): Promise<void> {
+  async function round(stopping: () => boolean): Promise<void> {
     const at = now();
     const due: { id: string; account_id: string; name: string; last_checked_at: number | null }[] = await options.knex('domains')
       .where((q) => q.whereNull('last_checked_at').orWhere('last_checked_at', '<', at - options.intervalMs))
@@ -43,7 +41,7 @@ export function startDomainRechecker(options: RecheckerOptions) {
       .limit(batch)
       .select('id', 'account_id', 'name', 'last_checked_at');
     for (const row of due) {
-      if (stopped) return;
+      if (stopping()) return;
       if (!(await claim(row, at))) continue;
       const before = (await options.domains.get(row.account_id, row.id)).status;
       const after = (await options.domains.verify(row.account_id, row.id)).status;
@@ -54,22 +52,9 @@ export function startDomainRechecker(options: RecheckerOptions) {
     }
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = round()
-        .catch((err: unknown) => options.logger.error({ event: 'domain.recheck_failed', err }, 'domain re-check round failed'))
-        .finally(schedule);
-    }, pollMs);
-    timer.unref();
-  }
-
-  schedule();
-  return {
-    async stop(): Promise<void> {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodic({
+    intervalMs: pollMs,
+    round,
+    onError: (err) => options.logger.error({ event: 'domain.recheck_failed', err }, 'domain re-check round failed'),
+  });
 }

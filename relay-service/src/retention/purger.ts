@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { RetentionRepository } from '../store/retention.ts';
+import { startPeriodic } from '../periodic.ts';
 
 export interface PurgerOptions {
   retention: RetentionRepository;
@@ -21,20 +22,17 @@ export function startRetentionPurger(options: PurgerOptions) {
   const now = options.now ?? Date.now;
   const intervalMs = options.intervalMs ?? 10 * 60_000;
   const batch = options.batch ?? 500;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
 
-  async function round(): Promise<void> {
+  async function round(stopping: () => boolean): Promise<void> {
     let bodies = 0;
     let messages = 0;
     let events = 0;
-    for (let i = 0; i < 20 && !stopped; i++) {
+    for (let i = 0; i < 20 && !stopping(); i++) {
       const purged = await options.retention.purgeBodies(now() - options.bodyRetentionMs, batch, now());
       bodies += purged;
       if (purged < batch) break;
     }
-    for (let i = 0; i < 20 && !stopped; i++) {
+    for (let i = 0; i < 20 && !stopping(); i++) {
       const deleted = await options.retention.purgeMessages(now() - options.eventRetentionMs, batch);
       messages += deleted.messages;
       events += deleted.events;
@@ -43,25 +41,10 @@ export function startRetentionPurger(options: PurgerOptions) {
     if (bodies + messages > 0) options.logger.info({ event: 'retention.purged', bodies, messages, events }, 'retention applied');
   }
 
-  function schedule(delay: number): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = round()
-        .catch((err: Error) => options.logger.error({ event: 'retention.failed', err }, 'retention round failed'))
-        .finally(() => {
-          running = undefined;
-          schedule(intervalMs);
-        });
-    }, delay);
-    timer.unref();
-  }
-
-  schedule(Math.min(intervalMs, 5_000));
-  return {
-    async stop(): Promise<void> {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodic({
+    intervalMs,
+    firstDelayMs: Math.min(intervalMs, 5_000),
+    round,
+    onError: (err) => options.logger.error({ event: 'retention.failed', err }, 'retention round failed'),
+  });
 }

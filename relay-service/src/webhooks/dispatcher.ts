@@ -6,6 +6,7 @@ import { newId } from '../ids.ts';
 import { toPublicEvent } from '../events/public.ts';
 import { postWebhook, type PostOptions } from './http-post.ts';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.ts';
+import { startPeriodic } from '../periodic.ts';
 
 export interface DispatcherOptions {
   store: Store;
@@ -42,9 +43,6 @@ export function startWebhookDispatcher(options: DispatcherOptions) {
   const owner = newId('whw');
   const leaseMs = Math.max(60_000, options.post.timeoutMs * 3);
   const log = options.logger.child({ component: 'webhooks' });
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
 
   async function send(delivery: DueDelivery): Promise<void> {
     const event = toPublicEvent(delivery.event);
@@ -56,7 +54,7 @@ export function startWebhookDispatcher(options: DispatcherOptions) {
     if (disabled) log.warn({ event: 'webhook.endpoint_disabled', endpointId: delivery.endpoint_id }, 'webhook endpoint disabled after failing for the whole retry period');
   }
 
-  async function round(): Promise<void> {
+  async function round(stopping: () => boolean): Promise<void> {
     const endpoints: WebhookEndpoint[] = await options.store.webhooks.enabledEndpoints();
     for (const endpoint of endpoints) {
       // Catch up in pages; a busy account's backlog does not starve the other endpoints for long.
@@ -69,29 +67,13 @@ export function startWebhookDispatcher(options: DispatcherOptions) {
       const due = await options.store.webhooks.claimDue(owner, concurrency, leaseMs, now());
       if (due.length === 0) return;
       await Promise.all(due.map((d) => send(d).catch((err: Error) => log.error({ event: 'webhook.error', err, deliveryId: d.id }, 'webhook send failed unexpectedly'))));
-      if (stopped) return;
+      if (stopping()) return;
     }
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = round()
-        .catch((err: Error) => log.error({ event: 'webhook.error', err }, 'webhook round failed'))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, intervalMs);
-    timer.unref();
-  }
-
-  schedule();
-  return {
-    async stop(): Promise<void> {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPeriodic({
+    intervalMs,
+    round,
+    onError: (err) => log.error({ event: 'webhook.error', err }, 'webhook round failed'),
+  });
 }
