@@ -75,7 +75,9 @@ describe('starter templates', () => {
   test('there is one for every WooCommerce email MailerSend replaces, and a generic one', () => {
     assert.deepEqual(STARTER_TEMPLATES.map((t) => t.key).sort(), [
       'cancelled_order',
+      'customer_cancelled_order',
       'customer_completed_order',
+      'customer_failed_order',
       'customer_invoice',
       'customer_new_account',
       'customer_note',
@@ -116,6 +118,8 @@ describe('starter templates', () => {
       customer_on_hold_order: 'Your Nordlicht Supply order has been received!',
       cancelled_order: '[Nordlicht Supply]: Order #1234 has been cancelled',
       failed_order: '[Nordlicht Supply]: Order #1234 has failed',
+      customer_failed_order: 'Your Nordlicht Supply order #1234 was unsuccessful',
+      customer_cancelled_order: 'Your Nordlicht Supply order #1234 has been cancelled',
       customer_refunded_order: 'Your Nordlicht Supply order #1234 has been refunded',
       customer_partially_refunded_order: 'Your Nordlicht Supply order #1234 has been partially refunded',
       customer_invoice: 'Details for order #1234 on Nordlicht Supply',

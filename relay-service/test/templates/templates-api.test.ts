@@ -157,11 +157,11 @@ describe('starter templates, installed with one call', () => {
 
   test('install all, install again (nothing overwritten), render each with its sample data, send one to the sink', async () => {
     const available = (await api(relay.baseUrl, 'GET', '/v1/templates/starters', { token: shop.token })).body.data;
-    assert.equal(available.length, 13);
+    assert.equal(available.length, 15);
     assert.ok(available.some((s: { key: string }) => s.key === 'customer_processing_order'));
     const first = await api(relay.baseUrl, 'POST', '/v1/templates/starters', { token: shop.token, body: {} });
     assert.equal(first.status, 201);
-    assert.equal(first.body.installed.length, 13);
+    assert.equal(first.body.installed.length, 15);
     const again = await api(relay.baseUrl, 'POST', '/v1/templates/starters', { token: shop.token, body: { keys: ['new_order'] } });
     assert.deepEqual([again.status, again.body.installed, again.body.skipped.map((s: { key: string }) => s.key)], [200, [], ['new_order']]);
     assert.equal((await api(relay.baseUrl, 'POST', '/v1/templates/starters', { token: shop.token, body: { keys: ['nope'] } })).status, 400);
