@@ -60,8 +60,10 @@ final class WooCommerceRoutesTest extends Rest_Test_Case {
 		$this->as_admin();
 		$this->add_third_party_email();
 		$relay = $this->relay();
+		$relay->answer( 200, array( 'id' => 'tpl_renewal', 'name' => 'Renewal invoice' ) );
 
 		$mapped = $this->ok( 'PUT', '/woocommerce/emails/customer_renewal_invoice', array( 'template_id' => 'tpl_renewal' ) );
+		$this->assertSame( 'GET http://relay.test/v1/templates/tpl_renewal', $relay->requests[0]['method'] . ' ' . $relay->requests[0]['url'], 'the template is checked on the relay' );
 		$this->assertSame( array( 'id' => 'customer_renewal_invoice', 'template_id' => 'tpl_renewal', 'mapping_enabled' => true ), $mapped );
 
 		$order = $this->create_order();
@@ -77,9 +79,14 @@ final class WooCommerceRoutesTest extends Rest_Test_Case {
 
 	public function test_mapping_an_unknown_email_is_404_and_a_null_template_unmaps(): void {
 		$this->as_admin();
+		$relay = $this->relay();
 		$this->assertSame( 404, $this->request( 'PUT', '/woocommerce/emails/nope', array( 'template_id' => 'x' ) )->get_status() );
+		$relay->answer( 200, array( 'id' => 'tpl' ) );
 		$this->ok( 'PUT', '/woocommerce/emails/new_order', array( 'template_id' => 'tpl' ) );
+		$relay->answer( new \WP_Error( 'http_request_failed', 'cURL error 7: Failed to connect' ) ); // Not asked for: nothing changes the template.
 		$this->ok( 'PUT', '/woocommerce/emails/new_order', array( 'enabled' => false ) );
+		$this->ok( 'PUT', '/woocommerce/emails/new_order', array( 'template_id' => 'tpl', 'enabled' => false ) );
+		$this->assertCount( 1, $relay->requests, 'only a new template is checked on the relay' );
 		$this->assertSame( array( 'template_id' => 'tpl', 'enabled' => false ), $this->plugin->woocommerce->mappings->get( 'new_order' ), 'enabled alone keeps the template' );
 		$this->ok( 'PUT', '/woocommerce/emails/new_order', array( 'template_id' => null ) );
 		$this->assertNull( $this->plugin->woocommerce->mappings->get( 'new_order' ) );
@@ -87,7 +94,7 @@ final class WooCommerceRoutesTest extends Rest_Test_Case {
 
 	public function test_the_routes_are_for_admins_only(): void {
 		wp_set_current_user( $this->user( 'shop_manager' === get_role( 'shop_manager' ) ? 'shop_manager' : 'editor' ) );
-		foreach ( array( array( 'GET', '/woocommerce/emails' ), array( 'PUT', '/woocommerce/emails/new_order' ), array( 'POST', '/woocommerce/emails/new_order/preview' ), array( 'POST', '/woocommerce/emails/new_order/test' ), array( 'GET', '/woocommerce/orders' ), array( 'POST', '/woocommerce/starters' ), array( 'GET', '/woocommerce/schema' ) ) as $route ) {
+		foreach ( array( array( 'GET', '/woocommerce/emails' ), array( 'PUT', '/woocommerce/emails/new_order' ), array( 'POST', '/woocommerce/emails/new_order/preview' ), array( 'POST', '/woocommerce/emails/new_order/test' ), array( 'GET', '/woocommerce/orders' ), array( 'GET', '/woocommerce/templates' ), array( 'POST', '/woocommerce/starters' ), array( 'GET', '/woocommerce/schema' ) ) as $route ) {
 			$this->assertSame( 403, $this->request( $route[0], $route[1], array( 'template_id' => 'x' ) )->get_status(), implode( ' ', $route ) );
 		}
 	}
@@ -173,5 +180,87 @@ final class WooCommerceRoutesTest extends Rest_Test_Case {
 		$this->assertSame( '€71.22', $orders[0]['total'] );
 		$schema = $this->ok( 'GET', '/woocommerce/schema' );
 		$this->assertContains( 'invoice.total', array_column( $schema['variables'], 'path' ) );
+	}
+
+	public function test_the_relays_templates_are_listed_by_name_with_the_relays_text_escaped(): void {
+		$this->as_admin();
+		$relay = $this->relay();
+		$relay->answer(
+			200,
+			array(
+				'data' => array(
+					array( 'id' => 'tpl_b', 'name' => 'processing order', 'starter' => 'customer_processing_order', 'active_version' => 3, 'updated_at' => '2026-11-28T10:00:00.000Z' ),
+					array( 'id' => 'tpl_x', 'name' => '<img src=x onerror=alert(1)>', 'starter' => null, 'active_version' => 1, 'updated_at' => '2026-11-29T10:00:00.000Z' ),
+					array( 'id' => 'tpl_a', 'name' => 'New order', 'starter' => 'new_order', 'active_version' => 1, 'updated_at' => '2026-11-27T10:00:00.000Z' ),
+					array( 'name' => 'no id: skipped' ),
+				),
+			)
+		);
+
+		$data = $this->ok( 'GET', '/woocommerce/templates' );
+
+		$this->assertSame( 'GET http://relay.test/v1/templates', $relay->requests[0]['method'] . ' ' . $relay->requests[0]['url'] );
+		$this->assertSame( array( 'tpl_x', 'tpl_a', 'tpl_b' ), array_column( $data['templates'], 'id' ), 'sorted by name, case-insensitively' );
+		$this->assertSame( '&lt;img src=x onerror=alert(1)&gt;', $data['templates'][0]['name'] );
+		$this->assertSame(
+			array(
+				'id'             => 'tpl_b',
+				'name'           => 'processing order',
+				'starter'        => 'customer_processing_order',
+				'active_version' => 3,
+				'updated_at'     => '2026-11-28T10:00:00.000Z',
+			),
+			$data['templates'][2]
+		);
+	}
+
+	public function test_listing_templates_while_the_relay_is_down_says_so(): void {
+		$this->as_admin();
+		$this->relay()->answer( new \WP_Error( 'http_request_failed', 'cURL error 7: Failed to connect to relay.test port 80' ) );
+		$response = $this->request( 'GET', '/woocommerce/templates' );
+		$this->assertSame( 502, $response->get_status() );
+		$this->assertSame( 'relaypress_relay_unreachable', $response->get_data()['code'] );
+	}
+
+	public function test_mapping_to_a_template_the_relay_does_not_have_is_refused_and_the_mapping_is_unchanged(): void {
+		$this->as_admin();
+		$relay = $this->relay();
+		$this->plugin->woocommerce->mappings->set( 'customer_processing_order', 'tpl_good' );
+		$relay->answer(
+			404,
+			array(
+				'error' => array(
+					'code'    => 'not_found',
+					'message' => 'No such template',
+				),
+			)
+		);
+
+		$response = $this->request( 'PUT', '/woocommerce/emails/customer_processing_order', array( 'template_id' => 'tpl_typo' ) );
+
+		$this->assertSame( 422, $response->get_status() );
+		$this->assertSame( 'relaypress_unknown_template', $response->get_data()['code'] );
+		$this->assertSame( 'The relay has no template tpl_typo.', $response->get_data()['message'] );
+		$this->assertSame( 'template_id', $response->get_data()['data']['field'] );
+		$this->assertSame( array( 'template_id' => 'tpl_good', 'enabled' => true ), $this->plugin->woocommerce->mappings->get( 'customer_processing_order' ) );
+
+		$relay->answer( new \WP_Error( 'http_request_failed', 'cURL error 7: Failed to connect' ) );
+		$down = $this->request( 'PUT', '/woocommerce/emails/customer_processing_order', array( 'template_id' => 'tpl_other' ) );
+		$this->assertSame( 502, $down->get_status(), 'an unchecked template is not saved while the relay is down' );
+		$this->assertSame( 'tpl_good', $this->plugin->woocommerce->mappings->active_template( 'customer_processing_order' ) );
+	}
+
+	public function test_preview_can_use_a_template_that_is_not_saved_yet(): void {
+		$this->as_admin();
+		$relay = $this->relay();
+		$relay->answer( 200, array( 'subject' => 'S', 'html' => '<p>h</p>', 'text' => 'h' ) );
+		$this->plugin->woocommerce->mappings->set( 'customer_processing_order', 'tpl_saved' );
+		$this->create_order();
+
+		$data = $this->ok( 'POST', '/woocommerce/emails/customer_processing_order/preview', array( 'template_id' => 'tpl_draft' ) );
+
+		$this->assertSame( 'http://relay.test/v1/templates/tpl_draft/render', $relay->requests[0]['url'] );
+		$this->assertSame( 'tpl_draft', $data['template_id'] );
+		$this->assertSame( 400, $this->request( 'POST', '/woocommerce/emails/customer_processing_order/preview', array( 'template_id' => str_repeat( 'x', 65 ) ) )->get_status() );
 	}
 }

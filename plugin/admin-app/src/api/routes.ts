@@ -28,6 +28,7 @@ import type {
 	WooPreview,
 	WooSchema,
 	WooStartersResult,
+	WooTemplate,
 	WooTestResult,
 } from './types';
 
@@ -79,7 +80,9 @@ export function createApi( client: Client ) {
 
 		wooEmails: () => client.get< WooEmailList >( 'woocommerce/emails' ),
 		mapWooEmail: async ( emailId: string, update: WooMappingUpdate ) => ( await client.request< WooMapping >( 'PUT', `woocommerce/emails/${ id( emailId ) }`, { body: update } ) ).data,
-		previewWooEmail: ( emailId: string, orderId?: number | null ) => client.post< WooPreview >( `woocommerce/emails/${ id( emailId ) }/preview`, orderId ? { order_id: orderId } : {} ),
+		previewWooEmail: ( emailId: string, orderId?: number | null, templateId?: string | null ) =>
+			client.post< WooPreview >( `woocommerce/emails/${ id( emailId ) }/preview`, { ...( orderId ? { order_id: orderId } : {} ), ...( templateId ? { template_id: templateId } : {} ) } ),
+		wooTemplates: async () => ( await client.get< { templates: WooTemplate[] } >( 'woocommerce/templates' ) ).templates,
 		sendWooTest: ( emailId: string, orderId?: number | null ) => client.post< WooTestResult >( `woocommerce/emails/${ id( emailId ) }/test`, orderId ? { order_id: orderId } : {} ),
 		wooOrders: async () => ( await client.get< { orders: WooOrder[] } >( 'woocommerce/orders' ) ).orders,
 		installWooStarters: () => client.post< WooStartersResult >( 'woocommerce/starters' ),

@@ -265,6 +265,16 @@ export interface WooMapping {
 	mapping_enabled: boolean;
 }
 
+/** GET /woocommerce/templates: one of the relay's templates (escaped text), sorted by name. */
+export interface WooTemplate {
+	id: string;
+	name: string;
+	/** The starter it was installed from, or null for the store's own. */
+	starter: string | null;
+	active_version: number;
+	updated_at: string | null;
+}
+
 export interface WooOrder {
 	id: number;
 	order_number: string;

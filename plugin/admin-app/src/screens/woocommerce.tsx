@@ -6,13 +6,13 @@
  * The relay's rendered HTML is shown only inside a sandboxed iframe (`sandbox=""`: no
  * scripts, no same origin, no forms); subject and text are React text.
  */
-import { Button, CheckboxControl, SelectControl, TextControl } from '@wordpress/components';
+import { Button, CheckboxControl, SelectControl } from '@wordpress/components';
 import { __, sprintf } from '@wordpress/i18n';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 
 import { ApiError } from '../api/client';
-import type { WooEmail, WooEmailList, WooPreview } from '../api/types';
+import type { WooEmail, WooEmailList, WooPreview, WooTemplate } from '../api/types';
 import { ScreenHeader } from '../components/screen-header';
 import { Empty, Loading, LoadError } from '../components/states';
 import { useApi, useNotify, useResource, useStore } from '../store';
@@ -47,13 +47,54 @@ export function emailsLabel( emails: string ): string {
 	}
 }
 
-const TEMPLATE_LIST_ID = 'relaypress-woo-templates';
+/** A template's name for people, from the list when it is there ("" when the list does not have it). */
+export function templateName( templates: WooTemplate[] | null, id: string ): string {
+	const found = templates?.find( ( t ) => t.id === id );
+	return found ? decodeEntities( found.name ) : '';
+}
 
-function EmailRow( { email, busy, onSave, onPreview }: { email: WooEmail; busy: boolean; onSave: ( email: WooEmail, templateId: string, enabled: boolean ) => void; onPreview: ( email: WooEmail ) => void } ) {
+/**
+ * The dropdown's choices: none, then the relay's templates by name. A mapped template the
+ * relay no longer lists stays selectable (and is named as missing), so the row shows the truth
+ * and saving something else is a choice, not an accident.
+ */
+export function templateOptions( templates: WooTemplate[] | null, current: string | null ): Array< { value: string; label: string } > {
+	const options: Array< { value: string; label: string } > = [ { value: '', label: __( 'None (WooCommerce HTML)', 'relaypress' ) } ];
+	for ( const template of templates ?? [] ) {
+		options.push( { value: template.id, label: decodeEntities( template.name ) } );
+	}
+	if ( current && ! ( templates ?? [] ).some( ( t ) => t.id === current ) ) {
+		options.push( {
+			value: current,
+			label:
+				templates === null
+					? current
+					: /* translators: %s: template id */
+					  sprintf( __( '%s (not on the relay)', 'relaypress' ), current ),
+		} );
+	}
+	return options;
+}
+
+function EmailRow( {
+	email,
+	templates,
+	busy,
+	onSave,
+	onPreview,
+}: {
+	email: WooEmail;
+	/** The relay's templates, or null while they load or when they could not be loaded. */
+	templates: WooTemplate[] | null;
+	busy: boolean;
+	onSave: ( email: WooEmail, templateId: string, enabled: boolean ) => void;
+	onPreview: ( email: WooEmail, templateId: string ) => void;
+} ) {
 	const [ template, setTemplate ] = useState( email.template_id ?? '' );
 	const [ enabled, setEnabled ] = useState( email.mapping_enabled );
 	const title = decodeEntities( email.title );
-	const changed = template.trim() !== ( email.template_id ?? '' ) || enabled !== email.mapping_enabled;
+	const changed = template !== ( email.template_id ?? '' ) || enabled !== email.mapping_enabled;
+	const missing = templates !== null && template !== '' && ! templates.some( ( t ) => t.id === template );
 	return (
 		<tr>
 			<td data-label={ __( 'Email', 'relaypress' ) }>
@@ -64,17 +105,19 @@ function EmailRow( { email, busy, onSave, onPreview }: { email: WooEmail; busy: 
 			</td>
 			<td data-label={ __( 'In WooCommerce', 'relaypress' ) }>{ email.woocommerce_enabled ? __( 'Enabled', 'relaypress' ) : __( 'Disabled', 'relaypress' ) }</td>
 			<td data-label={ __( 'Template', 'relaypress' ) }>
-				<TextControl
+				<SelectControl
 					__next40pxDefaultSize
 					__nextHasNoMarginBottom
 					/* translators: %s: WooCommerce email title */
 					label={ sprintf( __( 'Template for %s', 'relaypress' ), title ) }
 					hideLabelFromVision
 					value={ template }
+					options={ templateOptions( templates, email.template_id ) }
 					onChange={ setTemplate }
-					list={ TEMPLATE_LIST_ID }
-					placeholder={ __( 'None (WooCommerce HTML)', 'relaypress' ) }
 				/>
+				{ missing && (
+					<p className="relaypress-muted">{ __( 'The relay has no template with this id: until another is chosen, this email goes as WooCommerce’s HTML.', 'relaypress' ) }</p>
+				) }
 			</td>
 			<td data-label={ __( 'Send as template', 'relaypress' ) }>
 				<CheckboxControl
@@ -102,7 +145,7 @@ function EmailRow( { email, busy, onSave, onPreview }: { email: WooEmail; busy: 
 					</Button>
 					<Button
 						variant="tertiary"
-						onClick={ () => onPreview( email ) }
+						onClick={ () => onPreview( email, template ) }
 						/* translators: %s: WooCommerce email title */
 						label={ sprintf( __( 'Preview %s', 'relaypress' ), title ) }
 						showTooltip={ false }
@@ -115,7 +158,7 @@ function EmailRow( { email, busy, onSave, onPreview }: { email: WooEmail; busy: 
 	);
 }
 
-function PreviewPanel( { email, onClose }: { email: WooEmail; onClose: () => void } ) {
+function PreviewPanel( { email, templateId, templates, onClose }: { email: WooEmail; templateId: string; templates: WooTemplate[] | null; onClose: () => void } ) {
 	const api = useApi();
 	const notify = useNotify();
 	const { locale, adminEmail } = useStore();
@@ -132,7 +175,7 @@ function PreviewPanel( { email, onClose }: { email: WooEmail; onClose: () => voi
 		setBusy( 'preview' );
 		setPreviewError( null );
 		try {
-			setPreview( await api.previewWooEmail( email.id, order ) );
+			setPreview( await api.previewWooEmail( email.id, order, templateId || null ) );
 		} catch ( error ) {
 			setPreview( null );
 			setPreviewError( error instanceof Error ? error.message : String( error ) );
@@ -193,6 +236,7 @@ function PreviewPanel( { email, onClose }: { email: WooEmail; onClose: () => voi
 						<dd>{ decodeEntities( preview.subject ) }</dd>
 						<dt>{ __( 'Template', 'relaypress' ) }</dt>
 						<dd>
+							{ templateName( templates, preview.template_id ) && <>{ templateName( templates, preview.template_id ) } </> }
 							<code>{ preview.template_id }</code>
 						</dd>
 					</dl>
@@ -266,8 +310,9 @@ export function WooCommerce() {
 	const api = useApi();
 	const notify = useNotify();
 	const list = useResource< WooEmailList | null >( () => orInactive( api.wooEmails() ), [] );
+	const templates = useResource< WooTemplate[] | null >( () => orInactive( api.wooTemplates() ), [] );
 	const [ busy, setBusy ] = useState< string | null >( null );
-	const [ previewing, setPreviewing ] = useState< WooEmail | null >( null );
+	const [ previewing, setPreviewing ] = useState< { email: WooEmail; templateId: string } | null >( null );
 	/** Remounts the rows after a reload, so their drafts start from the saved mapping. */
 	const [ version, setVersion ] = useState( 0 );
 
@@ -281,8 +326,8 @@ export function WooCommerce() {
 			const title = decodeEntities( email.title );
 			notify.success(
 				mapping.template_id
-					? /* translators: 1: WooCommerce email title, 2: template id */
-					  sprintf( __( '%1$s is mapped to the template %2$s.', 'relaypress' ), title, mapping.template_id )
+					? /* translators: 1: WooCommerce email title, 2: template name (or id) */
+					  sprintf( __( '%1$s is mapped to the template %2$s.', 'relaypress' ), title, templateName( templates.data, mapping.template_id ) || mapping.template_id )
 					: /* translators: %s: WooCommerce email title */
 					  sprintf( __( '%s is sent as WooCommerce’s own HTML.', 'relaypress' ), title )
 			);
@@ -309,6 +354,7 @@ export function WooCommerce() {
 			);
 			setVersion( ( v ) => v + 1 );
 			list.reload();
+			templates.reload();
 		} catch ( error ) {
 			notify.error( error );
 		} finally {
@@ -318,7 +364,7 @@ export function WooCommerce() {
 
 	const inactive = list.status === 'ready' && list.data === null;
 	const emails = list.data?.emails ?? [];
-	const knownTemplates = Array.from( new Set( emails.map( ( e ) => e.template_id ).filter( ( t ): t is string => !! t ) ) ).sort();
+	const templateList = templates.status === 'ready' ? templates.data : null;
 
 	return (
 		<div>
@@ -346,12 +392,14 @@ export function WooCommerce() {
 			{ list.status === 'ready' && list.data && emails.length === 0 && <Empty>{ __( 'WooCommerce has no emails to map.', 'relaypress' ) }</Empty> }
 			{ emails.length > 0 && (
 				<div className="relaypress-table-scroll" aria-busy={ list.status === 'loading' }>
-					<datalist id={ TEMPLATE_LIST_ID }>
-						{ knownTemplates.map( ( t ) => (
-							<option key={ t } value={ t } />
-						) ) }
-					</datalist>
-					<p className="relaypress-muted">{ __( 'Template: the relay template’s id (the starter templates are mapped by the button above). Leave it empty to unmap.', 'relaypress' ) }</p>
+					{ templates.status === 'error' && (
+						/* translators: %s: why the templates could not be loaded */
+						<LoadError message={ sprintf( __( 'The relay’s templates could not be loaded: %s', 'relaypress' ), templates.message ) } onRetry={ templates.reload } />
+					) }
+					{ templates.status === 'ready' && templateList?.length === 0 && (
+						<p className="relaypress-muted">{ __( 'The relay has no templates yet: install the starter templates with the button above, or create templates on the relay.', 'relaypress' ) }</p>
+					) }
+					<p className="relaypress-muted">{ __( 'Choose the relay template each email is sent as. “None” sends WooCommerce’s own HTML.', 'relaypress' ) }</p>
 					<table className="widefat striped">
 						<caption className="screen-reader-text">{ __( 'WooCommerce emails', 'relaypress' ) }</caption>
 						<thead>
@@ -367,13 +415,22 @@ export function WooCommerce() {
 						</thead>
 						<tbody>
 							{ emails.map( ( email ) => (
-								<EmailRow key={ `${ email.id }-${ version }` } email={ email } busy={ busy === `save-${ email.id }` } onSave={ ( e, t, en ) => void save( e, t, en ) } onPreview={ setPreviewing } />
+								<EmailRow
+									key={ `${ email.id }-${ version }` }
+									email={ email }
+									templates={ templateList }
+									busy={ busy === `save-${ email.id }` }
+									onSave={ ( e, t, en ) => void save( e, t, en ) }
+									onPreview={ ( e, t ) => setPreviewing( { email: e, templateId: t } ) }
+								/>
 							) ) }
 						</tbody>
 					</table>
 				</div>
 			) }
-			{ previewing && ! inactive && <PreviewPanel key={ previewing.id } email={ previewing } onClose={ () => setPreviewing( null ) } /> }
+			{ previewing && ! inactive && (
+				<PreviewPanel key={ `${ previewing.email.id }-${ previewing.templateId }` } email={ previewing.email } templateId={ previewing.templateId } templates={ templateList } onClose={ () => setPreviewing( null ) } />
+			) }
 
 			<SchemaTable />
 		</div>

@@ -17,9 +17,10 @@ use RelayPress\WooCommerce\Variable_Schema;
 
 /**
  * GET  /woocommerce/emails                  every WooCommerce email with its mapping
- * PUT  /woocommerce/emails/{id}             {template_id|null, enabled}
- * POST /woocommerce/emails/{id}/preview     {order_id?} → the relay's render with that order's data
+ * PUT  /woocommerce/emails/{id}             {template_id|null, enabled}; a new template must exist on the relay
+ * POST /woocommerce/emails/{id}/preview     {order_id?, template_id?} → the relay's render with that order's data
  * POST /woocommerce/emails/{id}/test        {order_id?} → sent to the current user through WooCommerce
+ * GET  /woocommerce/templates               the relay's templates, by name, to map emails to
  * GET  /woocommerce/orders                  recent orders to preview with
  * POST /woocommerce/starters                install the relay's starter templates and map them
  * GET  /woocommerce/schema                  the variable schema version and document
@@ -78,7 +79,16 @@ class WooCommerce_Controller extends Controller {
 				array(
 					'methods'  => \WP_REST_Server::CREATABLE,
 					'callback' => array( $this, 'preview' ),
-					'args'     => $order_arg,
+					'args'     => $order_arg + array(
+						'template_id' => self::arg(
+							array(
+								'type'        => 'string',
+								'minLength'   => 1,
+								'maxLength'   => 64,
+								'description' => __( 'Template to preview with (default: the mapped one), so a choice can be seen before it is saved.', 'relaypress' ),
+							)
+						),
+					),
 				),
 			)
 		);
@@ -89,6 +99,15 @@ class WooCommerce_Controller extends Controller {
 					'methods'  => \WP_REST_Server::CREATABLE,
 					'callback' => array( $this, 'send_test' ),
 					'args'     => $order_arg,
+				),
+			)
+		);
+		$this->register_route(
+			'/woocommerce/templates',
+			array(
+				array(
+					'methods'  => \WP_REST_Server::READABLE,
+					'callback' => array( $this, 'list_templates' ),
 				),
 			)
 		);
@@ -170,7 +189,13 @@ class WooCommerce_Controller extends Controller {
 		$current  = $this->plugin->woocommerce->mappings->get( $id );
 		$template = $request->has_param( 'template_id' ) ? $request['template_id'] : ( $current['template_id'] ?? null );
 		$template = null === $template ? null : trim( (string) $template );
-		$enabled = $request->has_param( 'enabled' ) ? (bool) $request['enabled'] : true;
+		$enabled  = $request->has_param( 'enabled' ) ? (bool) $request['enabled'] : true;
+		if ( null !== $template && '' !== $template && $template !== ( $current['template_id'] ?? null ) ) {
+			$known = $this->known_template( $template );
+			if ( is_wp_error( $known ) ) {
+				return $known;
+			}
+		}
 		$this->plugin->woocommerce->mappings->set( $id, $template, $enabled );
 		$mapping = $this->plugin->woocommerce->mappings->get( $id );
 		return new \WP_REST_Response(
@@ -180,6 +205,32 @@ class WooCommerce_Controller extends Controller {
 				'mapping_enabled' => $mapping['enabled'] ?? false,
 			)
 		);
+	}
+
+	/**
+	 * Asks the relay whether $template_id is one of this site's templates, so a typo is refused
+	 * when it is saved instead of making every send of that email fall back to WooCommerce's
+	 * HTML. Only a new choice is checked: switching `enabled` works while the relay is down.
+	 *
+	 * @return true|\WP_Error 422 `relaypress_unknown_template`, or the relay's error (502/503).
+	 */
+	private function known_template( string $template_id ) {
+		$answer = $this->relay_call( 'GET', '/v1/templates/' . rawurlencode( $template_id ) );
+		if ( ! is_wp_error( $answer ) ) {
+			return true;
+		}
+		if ( 404 === ( $answer->get_error_data()['relay_status'] ?? null ) ) {
+			return new \WP_Error(
+				'relaypress_unknown_template',
+				/* translators: %s: template id */
+				sprintf( __( 'The relay has no template %s.', 'relaypress' ), Output::text( $template_id ) ),
+				array(
+					'status' => 422,
+					'field'  => 'template_id',
+				)
+			);
+		}
+		return $answer;
 	}
 
 	/**
@@ -307,6 +358,37 @@ class WooCommerce_Controller extends Controller {
 			return new \WP_Error( 'relaypress_test_email_failed', __( 'The test email was not sent.', 'relaypress' ), $data );
 		}
 		return new \WP_REST_Response( $data );
+	}
+
+	/**
+	 * The relay's templates for the mapping dropdown, sorted by name. Names and ids are the
+	 * relay's text, escaped like every relay string.
+	 *
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function list_templates() {
+		if ( ! Email_Catalog::available() ) {
+			return self::no_woocommerce();
+		}
+		$answer = $this->relay_call( 'GET', '/v1/templates' );
+		if ( is_wp_error( $answer ) ) {
+			return $answer;
+		}
+		$templates = array();
+		foreach ( (array) ( $answer['json']['data'] ?? array() ) as $template ) {
+			if ( ! is_array( $template ) || ! is_string( $template['id'] ?? null ) || '' === $template['id'] ) {
+				continue;
+			}
+			$templates[] = array(
+				'id'             => Output::text( $template['id'] ),
+				'name'           => Output::text( (string) ( $template['name'] ?? $template['id'] ) ),
+				'starter'        => is_string( $template['starter'] ?? null ) ? Output::text( $template['starter'] ) : null,
+				'active_version' => (int) ( $template['active_version'] ?? 0 ),
+				'updated_at'     => is_string( $template['updated_at'] ?? null ) ? Output::text( $template['updated_at'] ) : null,
+			);
+		}
+		usort( $templates, static fn( $a, $b ) => strnatcasecmp( $a['name'], $b['name'] ) ?: strcmp( $a['id'], $b['id'] ) );
+		return new \WP_REST_Response( array( 'templates' => $templates ) );
 	}
 
 	/**

@@ -32,6 +32,12 @@ const schema = {
 
 const NOTICE = { selector: '.components-notice__content' };
 const noWoo = restError( 404, 'relaypress_no_woocommerce', 'WooCommerce is not active.' );
+const templates = {
+	templates: [
+		{ id: 'tpl_new', name: 'New order', starter: 'new_order', active_version: 1, updated_at: '2026-11-28T09:00:00.000Z' },
+		{ id: 'tpl_proc', name: 'Processing &amp; paid', starter: null, active_version: 2, updated_at: '2026-11-28T09:00:00.000Z' },
+	],
+};
 const orders = { orders: [ { id: 42, order_number: '1042', status: 'processing', customer: 'Ann Lee', total: '€48.00', date: '2026-11-28T09:00:00+00:00' } ] };
 
 function routes( extra: Record< string, unknown > = {} ) {
@@ -39,6 +45,7 @@ function routes( extra: Record< string, unknown > = {} ) {
 		'GET woocommerce/emails': json( { schema_version: 1, emails: [ email(), email( { id: 'new_order', title: 'New order', customer_email: false, template_id: 'tpl_new', mapping_enabled: true } ) ] } ),
 		'GET woocommerce/schema': json( schema ),
 		'GET woocommerce/orders': json( orders ),
+		'GET woocommerce/templates': json( templates ),
 		...extra,
 	} as Parameters< typeof renderApp >[ 1 ];
 }
@@ -49,8 +56,15 @@ describe( 'WooCommerce', () => {
 		expect( screen.getAllByText( 'Loading…' ).length ).toBeGreaterThan( 0 );
 		expect( await screen.findByText( 'Processing order' ) ).toBeTruthy();
 		expect( screen.getByText( 'customer_processing_order' ) ).toBeTruthy();
-		expect( ( screen.getByLabelText( 'Template for New order' ) as HTMLInputElement ).value ).toBe( 'tpl_new' );
-		expect( ( screen.getByLabelText( 'Template for Processing order' ) as HTMLInputElement ).value ).toBe( '' );
+		await screen.findAllByRole( 'option', { name: 'Processing & paid' } );
+		const newOrder = screen.getByLabelText( 'Template for New order' ) as HTMLSelectElement;
+		expect( newOrder.value ).toBe( 'tpl_new' );
+		expect( Array.from( newOrder.options ).map( ( o ) => [ o.value, o.text ] ) ).toEqual( [
+			[ '', 'None (WooCommerce HTML)' ],
+			[ 'tpl_new', 'New order' ],
+			[ 'tpl_proc', 'Processing & paid' ],
+		] );
+		expect( ( screen.getByLabelText( 'Template for Processing order' ) as HTMLSelectElement ).value ).toBe( '' );
 		expect( ( screen.getByLabelText( 'Send New order as its template' ) as HTMLInputElement ).checked ).toBe( true );
 		expect( ( screen.getByLabelText( 'Send Processing order as its template' ) as HTMLInputElement ).checked ).toBe( false );
 		expect( screen.getByRole( 'button', { name: 'Install starter templates and map them' } ) ).toBeTruthy();
@@ -79,23 +93,58 @@ describe( 'WooCommerce', () => {
 			<WooCommerce />,
 			routes( { 'PUT woocommerce/emails/customer_processing_order': json( { id: 'customer_processing_order', template_id: 'tpl_proc', mapping_enabled: true } ) } )
 		);
-		await userEvent.type( await screen.findByLabelText( 'Template for Processing order' ), 'tpl_proc' );
+		await screen.findAllByRole( 'option', { name: 'Processing & paid' } );
+		await userEvent.selectOptions( screen.getByLabelText( 'Template for Processing order' ), 'tpl_proc' );
 		await userEvent.click( screen.getByLabelText( 'Send Processing order as its template' ) );
 		await userEvent.click( screen.getByRole( 'button', { name: 'Save mapping of Processing order' } ) );
 		await waitFor( () => expect( calls.some( ( c ) => c.method === 'PUT' ) ).toBe( true ) );
 		const put = calls.find( ( c ) => c.method === 'PUT' );
 		expect( put?.route ).toBe( 'woocommerce/emails/customer_processing_order' );
 		expect( JSON.parse( put?.body ?? '' ) ).toEqual( { template_id: 'tpl_proc', enabled: true } );
-		expect( await screen.findByText( 'Processing order is mapped to the template tpl_proc.', NOTICE ) ).toBeTruthy();
+		expect( await screen.findByText( 'Processing order is mapped to the template Processing & paid.', NOTICE ) ).toBeTruthy();
 	} );
 
 	it( 'clears a mapping with template_id null', async () => {
 		const { calls } = renderApp( <WooCommerce />, routes( { 'PUT woocommerce/emails/new_order': json( { id: 'new_order', template_id: null, mapping_enabled: true } ) } ) );
-		await userEvent.clear( await screen.findByLabelText( 'Template for New order' ) );
+		await userEvent.selectOptions( await screen.findByLabelText( 'Template for New order' ), '' );
 		await userEvent.click( screen.getByRole( 'button', { name: 'Save mapping of New order' } ) );
 		await waitFor( () => expect( calls.some( ( c ) => c.method === 'PUT' ) ).toBe( true ) );
 		expect( JSON.parse( calls.find( ( c ) => c.method === 'PUT' )?.body ?? '' ) ).toEqual( { template_id: null, enabled: true } );
 		expect( await screen.findByText( 'New order is sent as WooCommerce’s own HTML.', NOTICE ) ).toBeTruthy();
+	} );
+
+	it( 'keeps a mapped template the relay no longer has visible, named as missing', async () => {
+		renderApp( <WooCommerce />, routes( { 'GET woocommerce/templates': json( { templates: [ templates.templates[ 1 ] ] } ) } ) );
+		await screen.findByRole( 'option', { name: 'tpl_new (not on the relay)' } );
+		expect( ( screen.getByLabelText( 'Template for New order' ) as HTMLSelectElement ).value ).toBe( 'tpl_new' );
+		expect( screen.getByText( /The relay has no template with this id/ ) ).toBeTruthy();
+	} );
+
+	it( 'says why the templates could not be loaded and keeps the saved mapping selectable', async () => {
+		const { calls } = renderApp( <WooCommerce />, routes( { 'GET woocommerce/templates': restError( 502, 'relaypress_relay_unreachable', 'The relay did not answer.' ) } ) );
+		expect( await screen.findByText( 'The relay’s templates could not be loaded: The relay did not answer.' ) ).toBeTruthy();
+		const newOrder = screen.getByLabelText( 'Template for New order' ) as HTMLSelectElement;
+		expect( Array.from( newOrder.options ).map( ( o ) => o.value ) ).toEqual( [ '', 'tpl_new' ] );
+		expect( newOrder.value ).toBe( 'tpl_new' );
+		await userEvent.click( screen.getByRole( 'button', { name: 'Try again' } ) );
+		await waitFor( () => expect( calls.filter( ( c ) => c.route === 'woocommerce/templates' ).length ).toBe( 2 ) );
+	} );
+
+	it( 'previews the template chosen in the row before it is saved', async () => {
+		const { calls } = renderApp(
+			<WooCommerce />,
+			routes( {
+				'POST woocommerce/emails/customer_processing_order/preview': json( { template_id: 'tpl_proc', subject: 'Your order', rendered: { html: '<p>x</p>', text: 'x' }, data: {} } ),
+			} )
+		);
+		await screen.findAllByRole( 'option', { name: 'Processing & paid' } );
+		await userEvent.selectOptions( screen.getByLabelText( 'Template for Processing order' ), 'tpl_proc' );
+		await userEvent.click( screen.getByRole( 'button', { name: 'Preview Processing order' } ) );
+		await userEvent.click( await screen.findByRole( 'button', { name: 'Show preview' } ) );
+		await screen.findByText( 'Your order' );
+		expect( JSON.parse( calls.find( ( c ) => c.route === 'woocommerce/emails/customer_processing_order/preview' )?.body ?? '' ) ).toEqual( { template_id: 'tpl_proc' } );
+		const panel = screen.getByRole( 'region', { name: 'Preview of Processing order' } );
+		expect( within( panel ).getByText( 'tpl_proc' ).closest( 'dd' )?.textContent ).toBe( 'Processing & paid tpl_proc' );
 	} );
 
 	it( 'installs the starter templates, says what happened and reloads the list', async () => {
@@ -107,6 +156,7 @@ describe( 'WooCommerce', () => {
 		await userEvent.click( screen.getByRole( 'button', { name: 'Install starter templates and map them' } ) );
 		expect( await screen.findByText( 'Starter templates: 13 installed, 0 already there. 1 emails mapped to them; 1 kept their template.', NOTICE ) ).toBeTruthy();
 		expect( calls.filter( ( c ) => c.route === 'woocommerce/emails' ).length ).toBe( 2 );
+		expect( calls.filter( ( c ) => c.route === 'woocommerce/templates' ).length ).toBe( 2 );
 	} );
 
 	it( 'says why the starters could not be installed', async () => {
@@ -130,7 +180,7 @@ describe( 'WooCommerce', () => {
 		await userEvent.selectOptions( within( panel ).getByLabelText( 'Order' ), '42' );
 		await userEvent.click( within( panel ).getByRole( 'button', { name: 'Show preview' } ) );
 		expect( await screen.findByText( 'New order – #1042' ) ).toBeTruthy();
-		expect( JSON.parse( calls.find( ( c ) => c.route === 'woocommerce/emails/new_order/preview' )?.body ?? '' ) ).toEqual( { order_id: 42 } );
+		expect( JSON.parse( calls.find( ( c ) => c.route === 'woocommerce/emails/new_order/preview' )?.body ?? '' ) ).toEqual( { order_id: 42, template_id: 'tpl_new' } );
 
 		const frame = screen.getByTitle( 'HTML part of the preview' );
 		expect( frame.tagName ).toBe( 'IFRAME' );
@@ -176,7 +226,7 @@ describe( 'WooCommerce', () => {
 	} );
 
 	it( 'keeps loading quietly while WordPress is slow', () => {
-		renderApp( <WooCommerce />, { 'GET woocommerce/emails': pending, 'GET woocommerce/schema': pending } );
+		renderApp( <WooCommerce />, { 'GET woocommerce/emails': pending, 'GET woocommerce/schema': pending, 'GET woocommerce/templates': pending } );
 		expect( screen.getAllByText( 'Loading…' ).length ).toBe( 2 );
 	} );
 } );
