@@ -27,6 +27,8 @@ final class TemplateSendTest extends WooCommerce_Test_Case {
 		$attachment = tempnam( sys_get_temp_dir(), 'terms' );
 		file_put_contents( $attachment, '%PDF-1.4 terms' );
 		add_filter( 'woocommerce_email_attachments', static fn( $files, $id ) => 'customer_processing_order' === $id ? array( $attachment ) : $files, 10, 2 );
+		// A header another plugin adds goes with the template too; one the relay sets itself does not.
+		add_filter( 'woocommerce_email_headers', static fn( $headers ) => $headers . "X-Shop-Campaign: spring\r\nDate: Mon, 01 Jan 2024 00:00:00 +0000\r\n" );
 
 		$order = $this->create_order();
 		$order->payment_complete( 'ch_123' );
@@ -44,6 +46,7 @@ final class TemplateSendTest extends WooCommerce_Test_Case {
 		$this->assertSame( array( 'email' => 'shop@example.test', 'name' => 'Nordlicht Supply' ), $body['reply_to'], "WooCommerce's Reply-to header" );
 		$this->assertSame( 'terms', substr( $body['attachments'][0]['filename'], 0, 5 ) );
 		$this->assertSame( '%PDF-1.4 terms', base64_decode( $body['attachments'][0]['content'] ) );
+		$this->assertSame( array( array( 'name' => 'X-Shop-Campaign', 'value' => 'spring' ) ), $body['headers'] );
 
 		$data = $body['data'];
 		$this->assertSame( Variable_Builder::SCHEMA_VERSION, $data['schema_version'] );

@@ -13,10 +13,18 @@ defined( 'ABSPATH' ) || exit;
 
 /**
  * Everything but the body comes from what core wp_mail() parsed into the mailer (From after
- * `wp_mail_from*`, To/Cc/Bcc/Reply-To from the headers, the subject, the attachments), so the
- * template send and the raw message it stands in for agree on every envelope field.
+ * `wp_mail_from*`, To/Cc/Bcc/Reply-To from the headers, the subject, the attachments, the
+ * custom headers a filter added), so the template send and the raw message it stands in for
+ * agree on every envelope field.
  */
 final class Template_Request {
+
+	/**
+	 * Header names the relay sets itself and refuses as custom headers (shared-types
+	 * RESERVED_HEADER_NAMES; the fields above carry them). Leaving them out here keeps a header
+	 * some filter added from turning the whole template send into a refusal.
+	 */
+	private const RESERVED_HEADERS = array( 'from', 'sender', 'to', 'cc', 'bcc', 'reply-to', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding', 'content-disposition', 'content-id', 'return-path', 'received', 'dkim-signature', 'domainkey-signature', 'authentication-results', 'arc-seal', 'arc-message-signature', 'arc-authentication-results', 'resent-from', 'resent-sender', 'resent-to', 'resent-cc', 'resent-bcc', 'resent-date', 'resent-message-id' );
 
 	/**
 	 * @param array{template_id: string, data?: array<string, mixed>} $template Template and data.
@@ -39,6 +47,10 @@ final class Template_Request {
 		$reply_to = array_values( $mailer->getReplyToAddresses() );
 		if ( $reply_to ) {
 			$request['reply_to'] = self::mailbox( (string) $reply_to[0][0], (string) ( $reply_to[0][1] ?? '' ) );
+		}
+		$headers = self::headers( $mailer->getCustomHeaders() );
+		if ( $headers ) {
+			$request['headers'] = $headers;
 		}
 		$attachments = self::attachments( $mailer->getAttachments() );
 		if ( $attachments ) {
@@ -72,6 +84,28 @@ final class Template_Request {
 	 */
 	private static function mailboxes( array $pairs ): array {
 		return array_values( array_map( static fn( array $pair ): array => self::mailbox( (string) $pair[0], (string) ( $pair[1] ?? '' ) ), $pairs ) );
+	}
+
+	/**
+	 * PHPMailer's custom headers ([name, value] pairs, already unfolded and checked by
+	 * addCustomHeader()) as the relay's `headers`.
+	 *
+	 * @param array<int, array{0: string, 1: string}> $pairs Pairs.
+	 * @return array<int, array{name: string, value: string}>
+	 */
+	private static function headers( array $pairs ): array {
+		$headers = array();
+		foreach ( $pairs as $pair ) {
+			$name = trim( (string) $pair[0] );
+			if ( '' === $name || in_array( strtolower( $name ), self::RESERVED_HEADERS, true ) ) {
+				continue;
+			}
+			$headers[] = array(
+				'name'  => $name,
+				'value' => trim( (string) ( $pair[1] ?? '' ) ),
+			);
+		}
+		return $headers; // Over the relay's limit, the template send is refused and the raw message (with them all) goes.
 	}
 
 	/**
