@@ -156,6 +156,41 @@ final class TemplateSendTest extends WooCommerce_Test_Case {
 		$this->assertCount( 2, $relay->sends(), 'nothing is sent again' );
 	}
 
+	public function test_a_refused_template_whose_row_was_taken_over_meanwhile_is_not_sent_as_html_by_this_run(): void {
+		global $wpdb;
+		$relay = $this->relay();
+		$this->map( 'customer_processing_order', 'tpl_processing' );
+		update_option( 'woocommerce_new_order_settings', array( 'enabled' => 'no' ) );
+		$this->reset_mailer();
+		$table = $this->plugin->outbox_repository->table();
+		$relay->answer( 422, array( 'error' => array( 'code' => 'template_error', 'message' => 'Unknown tag' ) ) );
+		$relay->answer( 422, array( 'error' => array( 'code' => 'template_error', 'message' => 'Unknown tag' ) ) );
+		$relay->on_request = static function ( $request ) use ( $wpdb, $table ) {
+			if ( isset( $request['body']['template_id'] ) ) {
+				// While the relay answers, another run takes the row over (its lease ran out).
+				$wpdb->query( "UPDATE {$table} SET lock_token = 'other-run'" ); // phpcs:ignore WordPress.DB
+			}
+		};
+
+		$this->create_order()->payment_complete();
+
+		$this->assertCount( 1, $relay->sends(), 'the refused template only: no HTML under a key the row does not hold' );
+		$row = $this->outbox_rows()[0];
+		$this->assertSame( Outbox_Repository::PENDING, $row['status'] );
+		$this->assertNotNull( $row['template_request'], 'the row still holds its template request' );
+		$this->assertSame( $relay->sends()[0]['headers']['Idempotency-Key'], $row['idempotency_key'] );
+
+		// The other run lets go of it; the next run goes on from the template request.
+		$relay->on_request = null;
+		$wpdb->query( "UPDATE {$table} SET lock_token = NULL, locked_until = NULL" ); // phpcs:ignore WordPress.DB
+		$this->make_due();
+		$this->run_cron();
+		$sends = $relay->sends();
+		$this->assertCount( 3, $sends, 'template (refused again), then the HTML once' );
+		$this->assertCount( 1, $this->raw_sends( $relay ) );
+		$this->assertSame( Outbox_Repository::SENT, $this->outbox_rows()[0]['status'] );
+	}
+
 	public function test_relay_down_during_checkout_keeps_the_email_and_cron_sends_the_template_once(): void {
 		$relay = $this->relay();
 		$this->map( 'customer_processing_order', 'tpl_processing' );

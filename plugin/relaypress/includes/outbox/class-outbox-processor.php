@@ -116,7 +116,12 @@ class Outbox_Processor {
 				$reason = sprintf( __( 'Template refused (%s); sent as the original HTML', 'relaypress' ), $result->describe() );
 				$row['idempotency_key']  = Uuid::v4();
 				$row['template_request'] = null;
-				$this->outbox->drop_template( $id, $lock_token, (string) $row['idempotency_key'], $reason, $this->clock->mysql() );
+				if ( ! $this->outbox->drop_template( $id, $lock_token, (string) $row['idempotency_key'], $reason, $this->clock->mysql() ) ) {
+					// The row is no longer ours (lease taken over) or could not be written: sending
+					// the raw form under a key the row does not hold could send it twice. The row
+					// keeps its template request; whoever holds it goes on from there.
+					return new Send_Result( Send_Result::TEMPORARY, null, 'lease_lost', __( 'the message was taken over by another run', 'relaypress' ) );
+				}
 				do_action( 'relaypress_template_refused', $result, $row );
 				$result = $this->send_raw( $row );
 			}
