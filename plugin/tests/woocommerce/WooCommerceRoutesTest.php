@@ -144,6 +144,24 @@ final class WooCommerceRoutesTest extends Rest_Test_Case {
 		$this->assertSame( 'processing' === $order->get_status() ? 'processing' : 'pending', wc_get_order( $order->get_id() )->get_status(), 'the order is untouched' );
 	}
 
+	public function test_a_test_send_of_an_unmapped_multipart_email_keeps_its_text_part(): void {
+		$this->as_admin();
+		$relay = $this->relay();
+		update_option( 'woocommerce_customer_processing_order_settings', array( 'enabled' => 'yes', 'email_type' => 'multipart' ) );
+		$this->reset_mailer();
+		$order = $this->create_order();
+		$before = count( $relay->sends() );
+
+		$this->ok( 'POST', '/woocommerce/emails/customer_processing_order/test', array( 'order_id' => $order->get_id() ) );
+
+		$sends = array_slice( $relay->sends(), $before );
+		$this->assertCount( 1, $sends );
+		$raw = (string) base64_decode( $sends[0]['body']['raw'] );
+		$this->assertMatchesRegularExpression( '#^Content-Type: multipart/alternative;#mi', $raw );
+		$this->assertMatchesRegularExpression( '#Content-Type: text/plain; charset=UTF-8#i', $raw, 'the text part WooCommerce makes from its plain template' );
+		$this->assertMatchesRegularExpression( '#Content-Type: text/html; charset=UTF-8#i', $raw );
+	}
+
 	public function test_install_starters_installs_then_maps_each_email_to_its_starter_keeping_existing_mappings(): void {
 		$this->as_admin();
 		$relay = $this->relay();

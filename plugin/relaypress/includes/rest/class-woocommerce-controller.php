@@ -342,8 +342,21 @@ class WooCommerce_Controller extends Controller {
 			return new \WP_Error( 'relaypress_no_address', __( 'Your account has no email address.', 'relaypress' ), array( 'status' => 400 ) );
 		}
 		$this->plugin->outbox->last_log_id = null;
-		/* translators: %s: subject */
-		$sent   = $email->send( $to, sprintf( __( '[Test] %s', 'relaypress' ), $email->get_subject() ), $email->get_content(), $email->get_headers(), array() );
+		// WooCommerce adds the text part of a multipart email in `phpmailer_init`, hooked for
+		// its own object only; the copy sending here needs its own hook for the same part.
+		$multipart = array( $email, 'handle_multipart' );
+		$hook      = is_callable( $multipart ) && false === has_action( 'phpmailer_init', $multipart );
+		if ( $hook ) {
+			add_action( 'phpmailer_init', $multipart );
+		}
+		try {
+			/* translators: %s: subject */
+			$sent = $email->send( $to, sprintf( __( '[Test] %s', 'relaypress' ), $email->get_subject() ), $email->get_content(), $email->get_headers(), array() );
+		} finally {
+			if ( $hook ) {
+				remove_action( 'phpmailer_init', $multipart );
+			}
+		}
 		$log_id = $this->plugin->outbox->last_log_id;
 		$entry  = null === $log_id ? null : $this->plugin->log_repository->find( $log_id );
 		$data   = array(
