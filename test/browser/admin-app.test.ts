@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
+import { simpleParser } from 'mailparser';
 import { api } from '../../relay-service/test/helpers/relay.ts';
 import { waitUntil } from '../support/wait.ts';
 import { SITE_HOST } from '../support/wordpress-site.ts';
@@ -18,6 +19,8 @@ import { createUnconnectedSite, MAIL_DOMAINS, php, startMailWorld, type MailWorl
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** WooCommerce, the test-only stand-in (plugin/tests/woocommerce-stand-in), for the WooCommerce tab. */
+const WOOCOMMERCE_STAND_IN = path.join(ROOT, 'plugin/tests/woocommerce-stand-in/woocommerce.php');
 const SCREENSHOTS = path.join(ROOT, 'test-output/browser');
 const CHROMIUM = process.env.RELAYPRESS_CHROMIUM ?? '/usr/bin/chromium';
 /** What toolchain.md says Chromium needs on these machines (a closed network, root). */
@@ -71,6 +74,7 @@ describe('the admin app in Chromium, against a real WordPress and a real relay',
     rs = await createUnconnectedSite();
     // No avatars from gravatar.com: the machine has no way out, and the page would log the failures.
     await rs.site.php(`update_option( 'show_avatars', 0 );`);
+    rs.site.muPlugin('woocommerce-stand-in', `<?php require ${php(WOOCOMMERCE_STAND_IN)};`);
     // The relay reaches the webhook receiver on the php -S port (example.test resolves only in the browser).
     rs.site.muPlugin('relaypress-e2e-webhook-url', `<?php
 add_filter( 'relaypress_webhook_url', function () {
@@ -304,6 +308,67 @@ add_filter( 'relaypress_webhook_url', function () {
     assert.equal(await app().getByRole('cell', { name: XSS_RECIPIENT, exact: true }).count(), 1, 'the relay\'s attempt names the recipient as text');
     assert.equal(await app().locator('img, script, iframe, object, embed, [onload], [onerror]').count(), 0, 'no element from the payload');
     assert.deepEqual(dialogs, []);
+  });
+
+  test('WooCommerce: the starters installed and mapped show by name; a preview with a chosen order stays in a sandboxed frame; a test arrives rendered', async () => {
+    // An order to preview with (pending: no email goes out for it).
+    const order = await rs.site.phpJson<{ id: number; number: string }>(String.raw`
+      $product = new WC_Product_Simple();
+      $product->set_name( 'Merino Wool Beanie' );
+      $product->set_regular_price( '24.00' );
+      $product->save();
+      $order = wc_create_order();
+      $order->set_address( array( 'first_name' => 'Chloé', 'last_name' => 'Dvořák', 'email' => 'chloe@example.org', 'city' => 'Paris', 'country' => 'FR' ), 'billing' );
+      $order->add_product( $product, 2 );
+      $order->set_total( '48.00' );
+      $order->save();
+      echo wp_json_encode( array( 'id' => $order->get_id(), 'number' => (string) $order->get_order_number() ) );
+    `);
+    await openScreen('#/woocommerce', 'WooCommerce');
+    const emails = page.getByRole('table', { name: 'WooCommerce emails' });
+    await emails.getByText('customer_processing_order', { exact: true }).waitFor();
+    const processing = page.getByLabel('Template for Processing order');
+    assert.equal(await processing.inputValue(), '', 'nothing mapped yet');
+    await page.getByText('The relay has no templates yet', { exact: false }).waitFor();
+    await screenshot('woocommerce-unmapped');
+
+    await page.getByRole('button', { name: 'Install starter templates and map them' }).click();
+    await app().getByText(/^Starter templates: 15 installed, 0 already there\. \d+ emails mapped to them; 0 kept their template\.$/).waitFor();
+    const starters = (await relay('GET', '/v1/templates')).body.data as { id: string; name: string; starter: string }[];
+    const processingStarter = starters.find((t) => t.starter === 'customer_processing_order')!;
+    await waitUntil('the processing email shows its starter', async () => ((await processing.inputValue()) === processingStarter.id ? true : undefined), 10_000);
+    assert.equal(await processing.evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.text), 'Processing order', 'the template by name');
+    const choices = await processing.evaluate((select: HTMLSelectElement) => Array.from(select.options).map((o) => o.text));
+    assert.deepEqual(choices, ['None (WooCommerce HTML)', ...starters.map((t) => t.name).sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }))]);
+    await screenshot('woocommerce-mapped');
+
+    // Unmapping one through the dropdown.
+    await page.getByLabel('Template for Completed order').selectOption('');
+    await page.getByRole('button', { name: 'Save mapping of Completed order' }).click();
+    await app().getByText('Completed order is sent as WooCommerce’s own HTML.').waitFor();
+    assert.equal((await rs.site.php(`echo wp_json_encode( get_option( 'relaypress_woocommerce_templates' )['customer_completed_order'] ?? null );`)).stdout, 'null');
+
+    await page.getByRole('button', { name: 'Preview Processing order' }).click();
+    const panel = page.getByRole('region', { name: 'Preview of Processing order' });
+    await panel.getByLabel('Order').selectOption(String(order.id));
+    await panel.getByRole('button', { name: 'Show preview' }).click();
+    const frame = panel.locator('iframe[title="HTML part of the preview"]');
+    await frame.waitFor();
+    assert.equal(await frame.getAttribute('sandbox'), '', 'no scripts, no same origin');
+    const html = (await frame.getAttribute('srcdoc')) ?? '';
+    assert.match(html, /Merino Wool Beanie/);
+    assert.match(html, /Chloé/);
+    assert.match(await panel.locator('pre').textContent() ?? '', new RegExp(`order #${order.number}\\b`, 'i'));
+    await screenshot('woocommerce-preview');
+
+    const before = world.sink.messages.length;
+    await panel.getByRole('button', { name: 'Send a test to admin@example.test' }).click();
+    await app().getByText('The test email was sent to admin@example.test.').waitFor();
+    const test = await waitUntil('the test email at the sink', () => world.sink.messages.slice(before).find((m) => m.rcptTo.includes('admin@example.test')), 30_000);
+    const parsed = await simpleParser(test.raw);
+    assert.match(parsed.subject ?? '', /^\[Test\] Your .+ order has been received!$/);
+    assert.match(String(parsed.html), /Merino Wool Beanie/, 'rendered from the starter with the order');
+    assert.match(parsed.text ?? '', new RegExp(`order #${order.number}\\b`, 'i'));
   });
 
   test('no console errors and no dialogs on any screen visited', () => {

@@ -313,8 +313,6 @@ export function WooCommerce() {
 	const templates = useResource< WooTemplate[] | null >( () => orInactive( api.wooTemplates() ), [] );
 	const [ busy, setBusy ] = useState< string | null >( null );
 	const [ previewing, setPreviewing ] = useState< { email: WooEmail; templateId: string } | null >( null );
-	/** Remounts the rows after a reload, so their drafts start from the saved mapping. */
-	const [ version, setVersion ] = useState( 0 );
 
 	const save = async ( email: WooEmail, templateId: string, enabled: boolean ) => {
 		setBusy( `save-${ email.id }` );
@@ -352,7 +350,6 @@ export function WooCommerce() {
 					result.kept.length
 				)
 			);
-			setVersion( ( v ) => v + 1 );
 			list.reload();
 			templates.reload();
 		} catch ( error ) {
@@ -416,7 +413,9 @@ export function WooCommerce() {
 						<tbody>
 							{ emails.map( ( email ) => (
 								<EmailRow
-									key={ `${ email.id }-${ version }` }
+									// A row's draft starts from the saved mapping: a new saved mapping (a save,
+									// the starters, a reload) remounts the row with it.
+									key={ `${ email.id }:${ email.template_id ?? '' }:${ String( email.mapping_enabled ) }` }
 									email={ email }
 									templates={ templateList }
 									busy={ busy === `save-${ email.id }` }

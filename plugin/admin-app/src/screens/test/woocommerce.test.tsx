@@ -147,16 +147,29 @@ describe( 'WooCommerce', () => {
 		expect( within( panel ).getByText( 'tpl_proc' ).closest( 'dd' )?.textContent ).toBe( 'Processing & paid tpl_proc' );
 	} );
 
-	it( 'installs the starter templates, says what happened and reloads the list', async () => {
+	it( 'installs the starter templates, says what happened and shows the new mappings', async () => {
+		let installed = false;
 		const { calls } = renderApp(
 			<WooCommerce />,
-			routes( { 'POST woocommerce/starters': json( { installed: 13, skipped: 0, mapped: [ { id: 'customer_processing_order', template_id: 'tpl_a' } ], kept: [ 'new_order' ] } ) } )
+			routes( {
+				'POST woocommerce/starters': () => {
+					installed = true;
+					return json( { installed: 13, skipped: 0, mapped: [ { id: 'customer_processing_order', template_id: 'tpl_proc' } ], kept: [ 'new_order' ] } );
+				},
+				'GET woocommerce/emails': () =>
+					json( { schema_version: 1, emails: [ email( installed ? { template_id: 'tpl_proc', mapping_enabled: true } : {} ), email( { id: 'new_order', title: 'New order', customer_email: false, template_id: 'tpl_new', mapping_enabled: true } ) ] } ),
+			} )
 		);
 		await screen.findByText( 'Processing order' );
+		await screen.findAllByRole( 'option', { name: 'Processing & paid' } );
+		expect( ( screen.getByLabelText( 'Template for Processing order' ) as HTMLSelectElement ).value ).toBe( '' );
 		await userEvent.click( screen.getByRole( 'button', { name: 'Install starter templates and map them' } ) );
 		expect( await screen.findByText( 'Starter templates: 13 installed, 0 already there. 1 emails mapped to them; 1 kept their template.', NOTICE ) ).toBeTruthy();
 		expect( calls.filter( ( c ) => c.route === 'woocommerce/emails' ).length ).toBe( 2 );
 		expect( calls.filter( ( c ) => c.route === 'woocommerce/templates' ).length ).toBe( 2 );
+		// The reloaded mapping is what the row shows (its draft follows the saved value).
+		await waitFor( () => expect( ( screen.getByLabelText( 'Template for Processing order' ) as HTMLSelectElement ).value ).toBe( 'tpl_proc' ) );
+		expect( ( screen.getByLabelText( 'Send Processing order as its template' ) as HTMLInputElement ).checked ).toBe( true );
 	} );
 
 	it( 'says why the starters could not be installed', async () => {
