@@ -45,7 +45,7 @@ final class WooCommerceRoutesTest extends Rest_Test_Case {
 		$this->assertSame( Variable_Builder::SCHEMA_VERSION, $data['schema_version'] );
 		$by_id = array_column( $data['emails'], null, 'id' );
 		$this->assertSame(
-			array( 'new_order', 'customer_on_hold_order', 'customer_processing_order', 'customer_completed_order', 'customer_refunded_order', 'customer_partially_refunded_order', 'customer_invoice', 'customer_note', 'customer_reset_password', 'customer_new_account', 'customer_renewal_invoice' ),
+			array( 'new_order', 'cancelled_order', 'failed_order', 'customer_failed_order', 'customer_on_hold_order', 'customer_processing_order', 'customer_completed_order', 'customer_refunded_order', 'customer_partially_refunded_order', 'customer_invoice', 'customer_note', 'customer_reset_password', 'customer_new_account', 'customer_renewal_invoice' ),
 			array_keys( $by_id )
 		);
 		$this->assertSame( 'RelayPress\Tests\WCS_Email_Customer_Renewal_Invoice_Stand_In', $by_id['customer_renewal_invoice']['class'] );

@@ -1,9 +1,11 @@
 <?php
 /**
- * Mirrors includes/class-wc-emails.php (WC 8.x): the singleton that builds every email object
- * (keyed by class name, then `woocommerce_email_classes`), the transactional email actions
- * re-fired as `<action>_notification`, the template hooks emails print through, the stock
- * emails that call wp_mail() directly, and `do_action( 'woocommerce_email', $this )`.
+ * Mirrors includes/class-wc-emails.php (WC 8.x, plus 9.5's customer failed-order email and its
+ * `woocommerce_order_status_failed` action): the singleton that builds every email object
+ * (keyed by class name, in WooCommerce's order, then `woocommerce_email_classes`), the
+ * transactional email actions re-fired as `<action>_notification`, the template hooks emails
+ * print through, the stock emails that call wp_mail() directly, and
+ * `do_action( 'woocommerce_email', $this )`.
  *
  * @package RelayPress\Tests\WooCommerce
  */
@@ -51,6 +53,7 @@ class WC_Emails {
 				'woocommerce_order_status_on-hold_to_cancelled',
 				'woocommerce_order_status_on-hold_to_failed',
 				'woocommerce_order_status_completed',
+				'woocommerce_order_status_failed', // WC 9.5+: customer_failed_order.
 				'woocommerce_order_fully_refunded',
 				'woocommerce_order_partially_refunded',
 				'woocommerce_new_customer_note',
@@ -106,7 +109,11 @@ class WC_Emails {
 		// Include email classes.
 		include_once __DIR__ . '/emails/class-wc-email.php';
 
+		// WooCommerce 9.x's order (10.x puts WC_Email_Customer_Cancelled_Order after Cancelled_Order; not reproduced).
 		$this->emails['WC_Email_New_Order']                 = include __DIR__ . '/emails/class-wc-email-new-order.php';
+		$this->emails['WC_Email_Cancelled_Order']           = include __DIR__ . '/emails/class-wc-email-cancelled-order.php';
+		$this->emails['WC_Email_Failed_Order']              = include __DIR__ . '/emails/class-wc-email-failed-order.php';
+		$this->emails['WC_Email_Customer_Failed_Order']     = include __DIR__ . '/emails/class-wc-email-customer-failed-order.php';
 		$this->emails['WC_Email_Customer_On_Hold_Order']    = include __DIR__ . '/emails/class-wc-email-customer-on-hold-order.php';
 		$this->emails['WC_Email_Customer_Processing_Order'] = include __DIR__ . '/emails/class-wc-email-customer-processing-order.php';
 		$this->emails['WC_Email_Customer_Completed_Order']  = include __DIR__ . '/emails/class-wc-email-customer-completed-order.php';

@@ -62,16 +62,26 @@ class WC_Email extends WC_Settings_API {
 		add_action( 'woocommerce_update_options_email_' . $this->id, array( $this, 'process_admin_options' ) );
 	}
 
+	/**
+	 * Every email object is hooked on `phpmailer_init`, so only the one that is sending may
+	 * touch AltBody: WC 7.x–9.x return at once when `$sending` is false (an else-branch that
+	 * cleared AltBody for every other object would wipe the text part of any multipart email
+	 * registered before the last one). wordwrap() with its default width (75), as WooCommerce.
+	 */
 	public function handle_multipart( $mailer ) {
-		if ( $this->sending && 'multipart' === $this->get_email_type() ) {
+		if ( ! $this->sending ) {
+			return $mailer;
+		}
+
+		if ( 'multipart' === $this->get_email_type() ) {
 			$mailer->AltBody = wordwrap( // phpcs:ignore WordPress.NamingConventions.ValidVariableName.UsedPropertyNotSnakeCase
-				preg_replace( $this->plain_search, $this->plain_replace, wp_strip_all_tags( $this->get_content_plain() ) ),
-				70
+				preg_replace( $this->plain_search, $this->plain_replace, wp_strip_all_tags( $this->get_content_plain() ) )
 			);
-			$this->sending   = false;
 		} else {
 			$mailer->AltBody = ''; // phpcs:ignore WordPress.NamingConventions.ValidVariableName.UsedPropertyNotSnakeCase
 		}
+
+		$this->sending = false;
 		return $mailer;
 	}
 
