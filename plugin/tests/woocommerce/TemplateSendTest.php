@@ -277,6 +277,23 @@ final class TemplateSendTest extends WooCommerce_Test_Case {
 		$this->assertSame( '€42.42', $body['data']['invoice']['new_total'] );
 		$this->assertSame( 1, $body['data']['items'][0]['refunded_quantity'] );
 		$this->assertSame( 1, $body['data']['items'][0]['new_quantity'] );
+
+		// The refund email now calls itself customer_partially_refunded_order; the catalog
+		// still has both of its ids, each once, for the rest of the request.
+		$catalog = $this->plugin->woocommerce->catalog->describe();
+		$this->assertSame( 'Refunded order', $catalog['customer_refunded_order']['title'] );
+		$this->assertSame( 'Refunded order (partial)', $catalog['customer_partially_refunded_order']['title'] );
+		$this->assertNotNull( $this->plugin->woocommerce->catalog->find( 'customer_refunded_order' ) );
+	}
+
+	public function test_store_email_is_the_from_address_after_woocommerces_filter(): void {
+		$relay = $this->relay();
+		$this->map( 'customer_processing_order', 'tpl_processing' );
+		add_filter( 'woocommerce_email_from_address', static fn() => 'orders@example.test' );
+		$this->create_order()->payment_complete();
+		$body = $this->template_sends( $relay )[0]['body'];
+		$this->assertSame( 'orders@example.test', $body['from']['email'] );
+		$this->assertSame( 'orders@example.test', $body['data']['store']['email'], 'the address the email comes from' );
 	}
 
 	public function test_a_customer_note_carries_the_note(): void {

@@ -18,9 +18,13 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Email_Catalog {
 
-	/** Classes that send under more than their own id: class => extra ids. */
-	private const EXTRA_IDS = array(
-		'WC_Email_Customer_Refunded_Order' => array( 'customer_partially_refunded_order' ),
+	/**
+	 * Classes that send under more than one id: class => every id. Their `$id` property says
+	 * only which one they sent last (after a partial refund the refund email's id is
+	 * `customer_partially_refunded_order` for the rest of the request), so it is not read.
+	 */
+	private const IDS = array(
+		'WC_Email_Customer_Refunded_Order' => array( 'customer_refunded_order', 'customer_partially_refunded_order' ),
 	);
 
 	public static function available(): bool {
@@ -36,7 +40,7 @@ final class Email_Catalog {
 			$rows[ $id ] = array(
 				'id'             => $id,
 				'class'          => get_class( $email ),
-				'title'          => (string) $email->get_title() . ( $id !== $email->id ? ' (' . __( 'partial', 'relaypress' ) . ')' : '' ),
+				'title'          => (string) $email->get_title() . ( 'customer_partially_refunded_order' === $id ? ' (' . __( 'partial', 'relaypress' ) . ')' : '' ),
 				'description'    => (string) $email->get_description(),
 				'customer_email' => (bool) $email->is_customer_email(),
 				'manual'         => (bool) $email->is_manual(),
@@ -55,16 +59,27 @@ final class Email_Catalog {
 			return array();
 		}
 		$emails = array();
-		foreach ( (array) WC()->mailer()->get_emails() as $class => $email ) {
+		foreach ( (array) WC()->mailer()->get_emails() as $email ) {
 			if ( ! $email instanceof \WC_Email || '' === (string) $email->id ) {
 				continue;
 			}
-			$emails[ (string) $email->id ] = $email;
-			foreach ( self::EXTRA_IDS[ is_string( $class ) ? $class : get_class( $email ) ] ?? array() as $extra ) {
-				$emails[ $extra ] = $email;
+			foreach ( self::ids( $email ) as $id ) {
+				$emails[ $id ] = $email;
 			}
 		}
 		return $emails;
+	}
+
+	/**
+	 * @return string[]
+	 */
+	private static function ids( \WC_Email $email ): array {
+		foreach ( self::IDS as $class => $ids ) {
+			if ( $email instanceof $class ) { // A subclass rewrites its id the same way.
+				return $ids;
+			}
+		}
+		return array( (string) $email->id );
 	}
 
 	public function find( string $id ): ?\WC_Email {

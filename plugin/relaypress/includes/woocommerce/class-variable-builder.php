@@ -32,6 +32,7 @@ final class Variable_Builder {
 	public function for_email( \WC_Email $email ): array {
 		$extras = array(
 			'heading'          => self::call( $email, 'get_heading' ),
+			'from_address'     => self::call( $email, 'get_from_address' ), // With `woocommerce_email_from_address`, as the send's From.
 			'note'             => isset( $email->customer_note ) ? (string) $email->customer_note : null,
 			'reset_key'        => isset( $email->reset_key ) ? (string) $email->reset_key : null,
 			'user_login'       => isset( $email->user_login ) ? (string) $email->user_login : null,
@@ -54,7 +55,7 @@ final class Variable_Builder {
 				'id'      => $email_id,
 				'heading' => (string) ( $extras['heading'] ?? '' ),
 			),
-			'store'          => $this->store(),
+			'store'          => $this->store( (string) ( $extras['from_address'] ?? '' ) ),
 		);
 		if ( $object instanceof \WC_Order ) {
 			$data = array_merge( $data, $this->order_data( $object, $extras ) );
@@ -70,13 +71,14 @@ final class Variable_Builder {
 	}
 
 	/**
+	 * @param string $from_address The email's From address ('' when not sending an email).
 	 * @return array{name: string, url: string, email: string}
 	 */
-	private function store(): array {
+	private function store( string $from_address ): array {
 		return array(
 			'name'  => wp_specialchars_decode( (string) get_option( 'blogname' ), ENT_QUOTES ),
 			'url'   => home_url(),
-			'email' => (string) get_option( 'woocommerce_email_from_address', get_option( 'admin_email' ) ),
+			'email' => '' !== $from_address ? $from_address : (string) get_option( 'woocommerce_email_from_address', get_option( 'admin_email' ) ),
 		);
 	}
 
