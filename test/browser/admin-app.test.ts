@@ -138,6 +138,7 @@ add_filter( 'relaypress_webhook_url', function () {
     // Not connected yet: the first visit lands on the wizard.
     await page.waitForURL((url) => url.hash === '#/setup');
     await page.getByRole('heading', { level: 3, name: 'Connect to the relay' }).waitFor();
+    assert.equal(await page.getByText('RelayPress is not configured yet; WordPress sends mail as it did before.').count(), 1, "WordPress's notice");
     await screenshot('wizard-1-connect');
   });
 
@@ -146,6 +147,7 @@ add_filter( 'relaypress_webhook_url', function () {
     await page.getByLabel('API token').fill(world.account.token);
     await page.getByRole('button', { name: 'Save and test the connection' }).click();
     await page.getByRole('button', { name: 'Continue' }).waitFor();
+    assert.equal(await page.getByText('RelayPress is not configured yet; WordPress sends mail as it did before.').count(), 0, 'no longer true, so gone without a reload');
     await screenshot('wizard-1-connected');
     // The token is stored on the server and never shown again.
     assert.equal(await page.getByLabel('API token').inputValue(), '');

@@ -275,4 +275,18 @@ final class AdminPageTest extends Rest_Test_Case {
 		$GLOBALS['wp_scripts'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited
 		$GLOBALS['wp_styles']  = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited
 	}
+
+	public function test_the_not_configured_notice_is_marked_for_the_app_to_remove_and_absent_once_configured(): void {
+		$notices = new \RelayPress\Admin\Admin_Notices( $this->plugin->conflicts, $this->plugin->settings );
+		$render  = static function () use ( $notices ): string {
+			ob_start();
+			$notices->render();
+			return (string) ob_get_clean();
+		};
+		$this->assertStringNotContainsString( 'not configured yet', $render(), 'configured (the test site has a relay URL and token)' );
+
+		delete_option( \RelayPress\Settings\Settings::OPTION );
+		$html = $render();
+		$this->assertStringContainsString( '<div class="notice notice-warning" data-relaypress-notice="not-configured"><p><strong>RelayPress:</strong> RelayPress is not configured yet; WordPress sends mail as it did before.</p></div>', $html );
+	}
 }

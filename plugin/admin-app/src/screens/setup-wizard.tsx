@@ -94,8 +94,13 @@ export function ConnectStep( { onDone }: { onDone: () => void } ) {
 			if ( token.trim() !== '' && ! locked.api_token ) {
 				update.api_token = token.trim();
 			}
-			replace( await api.saveSettings( update ) );
+			const saved = await api.saveSettings( update );
+			replace( saved );
 			setToken( '' );
+			if ( saved.relay_url && saved.token_set ) {
+				// WordPress printed "not configured yet" above the app when the page loaded; it is no longer true.
+				document.querySelectorAll( '[data-relaypress-notice="not-configured"]' ).forEach( ( notice ) => notice.remove() );
+			}
 			setResult( await api.testConnection() );
 		} catch ( error ) {
 			setFailure( errorMessage( error ) );

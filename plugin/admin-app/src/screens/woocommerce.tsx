@@ -104,7 +104,7 @@ function EmailRow( {
 				{ email.description && <p className="relaypress-muted">{ decodeEntities( email.description ) }</p> }
 			</td>
 			<td data-label={ __( 'In WooCommerce', 'relaypress' ) }>{ email.woocommerce_enabled ? __( 'Enabled', 'relaypress' ) : __( 'Disabled', 'relaypress' ) }</td>
-			<td data-label={ __( 'Template', 'relaypress' ) }>
+			<td className="relaypress-woo-template" data-label={ __( 'Template', 'relaypress' ) }>
 				<SelectControl
 					__next40pxDefaultSize
 					__nextHasNoMarginBottom

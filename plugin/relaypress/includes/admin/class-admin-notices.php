@@ -30,6 +30,9 @@ class Admin_Notices {
 		$this->webhook   = $webhook;
 	}
 
+	/** Key (and data attribute) of the "not configured yet" notice. */
+	public const NOT_CONFIGURED = 'not-configured';
+
 	public function register(): void {
 		add_action( 'admin_notices', array( $this, 'render' ) );
 		add_action( 'network_admin_notices', array( $this, 'render' ) );
@@ -41,7 +44,7 @@ class Admin_Notices {
 	public function messages(): array {
 		$messages = array_map( static fn( array $c ): string => $c['message'], $this->conflicts->detect() );
 		if ( ! $this->settings->is_configured() ) {
-			$messages[] = __( 'RelayPress is not configured yet; WordPress sends mail as it did before.', 'relaypress' );
+			$messages[ self::NOT_CONFIGURED ] = __( 'RelayPress is not configured yet; WordPress sends mail as it did before.', 'relaypress' );
 		}
 		if ( $this->settings->token_unreadable() ) {
 			$messages[] = __( 'The stored relay API token cannot be decrypted (the encryption key or salts changed). Enter it again.', 'relaypress' );
@@ -57,8 +60,14 @@ class Admin_Notices {
 		if ( ! current_user_can( 'manage_options' ) ) {
 			return;
 		}
-		foreach ( $this->messages() as $message ) {
-			printf( '<div class="notice notice-warning"><p><strong>RelayPress:</strong> %s</p></div>', esc_html( $message ) );
+		foreach ( $this->messages() as $key => $message ) {
+			// The admin app removes the not-configured notice itself once its wizard saves a
+			// relay URL and token, without reloading the page (data-relaypress-notice).
+			printf(
+				'<div class="notice notice-warning"%s><p><strong>RelayPress:</strong> %s</p></div>',
+				self::NOT_CONFIGURED === $key ? ' data-relaypress-notice="' . esc_attr( self::NOT_CONFIGURED ) . '"' : '',
+				esc_html( $message )
+			);
 		}
 	}
 }

@@ -31,6 +31,18 @@ describe( 'Setup wizard', () => {
 		expect( ( screen.getByLabelText( 'API token' ) as HTMLInputElement ).value ).toBe( '' );
 	} );
 
+	it( 'removes WordPress’s “not configured yet” notice once the URL and token are saved, and only that one', async () => {
+		document.body.insertAdjacentHTML( 'beforeend', '<div data-relaypress-notice="not-configured">not configured yet</div><div class="notice" id="other-notice">another plugin</div>' );
+		try {
+			await connect( 'ok' );
+			await screen.findByText( /Connected: the relay is reachable/, { selector: 'strong' } );
+			expect( document.querySelector( '[data-relaypress-notice="not-configured"]' ) ).toBeNull();
+			expect( document.getElementById( 'other-notice' ) ).not.toBeNull();
+		} finally {
+			document.getElementById( 'other-notice' )?.remove();
+		}
+	} );
+
 	it.each( [
 		[ 'unreachable', /The relay is unreachable/ ],
 		[ 'tls_error', /The secure \(TLS\) connection failed/ ],
