@@ -72,9 +72,14 @@ describe('WooCommerce emails as relay templates', { timeout: 120_000 }, () => {
     `);
     assert.equal(result.status, 200, JSON.stringify(result.data));
     const mapped = Object.fromEntries((result.data.mapped as { id: string; template_id: string }[]).map((m) => [m.id, m.template_id]));
-    assert.ok(mapped.customer_processing_order, 'processing email mapped to its starter');
-    assert.ok(mapped.customer_partially_refunded_order, 'the partial-refund id too');
-    assert.ok(mapped.new_order);
+    // Every email of the store with a starter of the same id, and nothing else (the
+    // Subscriptions-shaped email of a later test is not registered yet).
+    assert.deepEqual(Object.keys(mapped).sort(), [
+      'cancelled_order', 'customer_completed_order', 'customer_failed_order', 'customer_invoice', 'customer_new_account',
+      'customer_note', 'customer_on_hold_order', 'customer_partially_refunded_order', 'customer_processing_order',
+      'customer_refunded_order', 'customer_reset_password', 'failed_order', 'new_order',
+    ]);
+    assert.equal(result.data.installed, 15);
 
     const id = await checkout('chloe@example.org');
     const [copy] = await arrivedFor('chloe@example.org', 1);
@@ -91,6 +96,33 @@ describe('WooCommerce emails as relay templates', { timeout: 120_000 }, () => {
     const row = log.find((r) => r.to_addresses === 'chloe@example.org');
     assert.equal(row?.status, 'sent', JSON.stringify(row));
     assert.equal(row?.last_error, null, 'the relay took the template');
+  });
+
+  test('a failed payment: the store gets failed_order, the customer customer_failed_order with a link to pay again, both from their starters', async () => {
+    const { id, admin } = await rs.site.phpJson<{ id: number; admin: string }>(String.raw`
+      $order = wc_create_order();
+      $order->set_address( array( 'first_name' => 'Ann', 'last_name' => 'Lee', 'email' => 'declined@example.org', 'country' => 'FR' ), 'billing' );
+      $product = new WC_Product_Simple();
+      $product->set_name( 'Linen Apron' );
+      $product->set_regular_price( '30.00' );
+      $product->save();
+      $order->add_product( $product, 1 );
+      $order->set_total( '30.00' );
+      $order->save();
+      $order = wc_get_order( $order->get_id() );
+      $order->update_status( 'failed', 'Card declined.' );
+      echo wp_json_encode( array( 'id' => $order->get_id(), 'admin' => get_option( 'admin_email' ) ) );
+    `);
+    const [customer] = await arrivedFor('declined@example.org', 1);
+    const toCustomer = await simpleParser(customer!.raw);
+    assert.doesNotMatch(String(toCustomer.html), /id="template_header"/, 'the starter, not the WooCommerce HTML');
+    assert.match(String(toCustomer.html), /Linen Apron/);
+    assert.match(String(toCustomer.html), /Try to pay again/, 'the order still needs payment: the link to pay');
+    assert.match(String(toCustomer.html), /order-pay/);
+    const toStore = await waitUntil('the failed-order email to the store', () => world.sink.messages.find((m) => m.rcptTo.includes(admin) && m.raw.toString('utf8').includes(`Order #${id} has failed`)), 20_000);
+    const store = await simpleParser(toStore.raw);
+    assert.match(String(store.html), /Linen Apron/);
+    assert.equal(store.replyTo?.value[0]?.address, 'declined@example.org', "WooCommerce's Reply-to: the store answers the customer");
   });
 
   test('a disabled email is not sent at all', async () => {
