@@ -169,13 +169,20 @@ function PreviewPanel( { email, templateId, templates, onClose }: { email: WooEm
 	const [ busy, setBusy ] = useState< 'preview' | 'test' | null >( null );
 	const title = decodeEntities( email.title );
 	const order = orderId ? Number( orderId ) : null;
+	const previewName = preview ? templateName( templates, preview.template_id ) : '';
 
 	const show = async ( event: FormEvent ) => {
 		event.preventDefault();
+		if ( templateId === '' ) {
+			// "None" is chosen in the row (saved or not): there is no template to render.
+			setPreview( null );
+			setPreviewError( __( 'No template is chosen for this email: choose one in its row to preview it.', 'relaypress' ) );
+			return;
+		}
 		setBusy( 'preview' );
 		setPreviewError( null );
 		try {
-			setPreview( await api.previewWooEmail( email.id, order, templateId || null ) );
+			setPreview( await api.previewWooEmail( email.id, order, templateId ) );
 		} catch ( error ) {
 			setPreview( null );
 			setPreviewError( error instanceof Error ? error.message : String( error ) );
@@ -236,7 +243,7 @@ function PreviewPanel( { email, templateId, templates, onClose }: { email: WooEm
 						<dd>{ decodeEntities( preview.subject ) }</dd>
 						<dt>{ __( 'Template', 'relaypress' ) }</dt>
 						<dd>
-							{ templateName( templates, preview.template_id ) && <>{ templateName( templates, preview.template_id ) } </> }
+							{ previewName && <>{ previewName } </> }
 							<code>{ preview.template_id }</code>
 						</dd>
 					</dl>

@@ -210,13 +210,27 @@ describe( 'WooCommerce', () => {
 	} );
 
 	it( 'says why a preview failed', async () => {
-		renderApp( <WooCommerce />, routes( { 'POST woocommerce/emails/customer_processing_order/preview': restError( 400, 'relaypress_not_mapped', 'This email has no template.' ) } ) );
-		await userEvent.click( await screen.findByRole( 'button', { name: 'Preview Processing order' } ) );
+		renderApp(
+			<WooCommerce />,
+			routes( {
+				'POST woocommerce/emails/new_order/preview': restError( 422, 'relaypress_relay_missing_variable', 'customer.nickname is missing &lt;here&gt;' ),
+			} )
+		);
+		await userEvent.click( await screen.findByRole( 'button', { name: 'Preview New order' } ) );
 		await screen.findByRole( 'option', { name: /#1042/ } );
 		await userEvent.click( screen.getByRole( 'button', { name: 'Show preview' } ) );
 		// The panel's own paragraph (screen-reader announcements may repeat the same words).
-		expect( await screen.findByText( 'This email has no template.', { selector: 'p' }, { timeout: 3000 } ) ).toBeTruthy();
+		expect( await screen.findByText( 'customer.nickname is missing <here>', { selector: 'p' }, { timeout: 3000 } ) ).toBeTruthy();
 		expect( document.querySelector( 'iframe' ) ).toBeNull();
+	} );
+
+	it( 'does not ask for a preview when the row has no template chosen', async () => {
+		const { calls } = renderApp( <WooCommerce />, routes() );
+		await userEvent.click( await screen.findByRole( 'button', { name: 'Preview Processing order' } ) );
+		await screen.findByRole( 'option', { name: /#1042/ } );
+		await userEvent.click( screen.getByRole( 'button', { name: 'Show preview' } ) );
+		expect( await screen.findByText( 'No template is chosen for this email: choose one in its row to preview it.', { selector: 'p' } ) ).toBeTruthy();
+		expect( calls.some( ( c ) => c.route.endsWith( '/preview' ) ) ).toBe( false );
 	} );
 
 	it( 'sends a test to the current user', async () => {
