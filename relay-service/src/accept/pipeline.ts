@@ -136,6 +136,20 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
   }
 
   /**
+   * Whether the account's unsubscribes stop this message: mail a recipient can unsubscribe
+   * from (the relay's one-click links, the sender's own List-Unsubscribe, or a tag the account
+   * marks non-transactional). Transactional mail (an order receipt, a password reset) still
+   * reaches someone who unsubscribed from the newsletter, as with the hosted services' separate
+   * streams; bounces, complaints and manual entries stop every message.
+   */
+  async function honoursUnsubscribes(input: AcceptInput, fields: HeaderField[], unsubscribe: boolean): Promise<boolean> {
+    if (unsubscribe || countHeader(fields, 'List-Unsubscribe') > 0) return true;
+    if (!input.tags?.length) return false;
+    const bulk = await deps.store.accounts.nonTransactionalTags(input.accountId, now());
+    return input.tags.some((tag) => bulk.has(tag));
+  }
+
+  /**
    * Per-recipient unsubscribe headers, signed now (before the answer, like every other
    * signature): the row ids are chosen here because each link names its row. Suppressed
    * recipients are never delivered and get none.
@@ -195,7 +209,7 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
       const at = r.lastIndexOf('@');
       return at === -1 ? r : r.slice(0, at + 1) + domainOfAddress(r);
     });
-    const suppressed = await deps.store.suppressions.suppressedAmong(input.accountId, recipients);
+    const suppressed = await deps.store.suppressions.suppressedAmong(input.accountId, recipients, { unsubscribes: await honoursUnsubscribes(input, fields, unsubscribe) });
     const keys = await deps.store.domains.signingKeys(input.accountId, fromDomain);
     // With unsubscribe links the shared bytes stay unsigned: each recipient's signature
     // covers its own List-Unsubscribe and lives in its row's header prefix.

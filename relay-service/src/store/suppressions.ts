@@ -108,8 +108,13 @@ export class SuppressionRepository {
     return q.orderBy('id', 'desc').limit(options.limit);
   }
 
-  /** The suppressed ones among `emails` (already lower-case domains), with their reason. */
-  async suppressedAmong(accountId: string, emails: string[], now = Date.now()): Promise<Map<string, SuppressionReason>> {
+  /**
+   * The suppressed ones among `emails` (already lower-case domains), with their reason.
+   * `unsubscribes: false` leaves out entries of reason `unsubscribe` (for transactional mail:
+   * an unsubscribe ends the mail it was offered on, not order receipts); an address with its
+   * own unsubscribe entry is still caught by a `*@domain` entry of another reason.
+   */
+  async suppressedAmong(accountId: string, emails: string[], options: { unsubscribes?: boolean } = {}, now = Date.now()): Promise<Map<string, SuppressionReason>> {
     const found = new Map<string, SuppressionReason>();
     let present = this.present.get(accountId, now);
     if (present === undefined) {
@@ -122,10 +127,9 @@ export class SuppressionRepository {
       candidates.add(email.toLowerCase());
       candidates.add(`*@${email.slice(email.lastIndexOf('@') + 1).toLowerCase()}`);
     }
-    const rows: { pattern: string; reason: SuppressionReason }[] = await this.knex('suppressions')
-      .where({ account_id: accountId })
-      .whereIn('pattern', [...candidates])
-      .select('pattern', 'reason');
+    const q = this.knex('suppressions').where({ account_id: accountId }).whereIn('pattern', [...candidates]);
+    if (options.unsubscribes === false) q.andWhereNot('reason', 'unsubscribe');
+    const rows: { pattern: string; reason: SuppressionReason }[] = await q.select('pattern', 'reason');
     const byPattern = new Map(rows.map((r) => [r.pattern, r.reason]));
     for (const email of emails) {
       const reason = byPattern.get(email.toLowerCase()) ?? byPattern.get(`*@${email.slice(email.lastIndexOf('@') + 1).toLowerCase()}`);

@@ -64,7 +64,7 @@ ${body}
 
 /** The GET answer: asks, and POSTs to the same URL only when the button is pressed. */
 export function confirmationPage(email: string, fromDomain: string | null): string {
-  return page('Unsubscribe', `<p>Stop emails from <strong>${escapeHtml(senderName(fromDomain))}</strong> to <strong>${escapeHtml(maskAddress(email))}</strong>?</p>
+  return page('Unsubscribe', `<p>Stop emails like this one from <strong>${escapeHtml(senderName(fromDomain))}</strong> to <strong>${escapeHtml(maskAddress(email))}</strong>?</p>
 <form method="post">
 <input type="hidden" name="List-Unsubscribe" value="One-Click">
 <button type="submit">Unsubscribe</button>
@@ -76,7 +76,8 @@ export function unsubscribedPage(email: string, fromDomain: string | null, alrea
   const address = escapeHtml(maskAddress(email));
   return already
     ? page('Already unsubscribed', `<p><strong>${address}</strong> was already unsubscribed from emails from <strong>${sender}</strong>. Nothing has changed.</p>`)
-    : page('Unsubscribed', `<p><strong>${address}</strong> will no longer receive emails from <strong>${sender}</strong>.</p>`);
+    : page('Unsubscribed', `<p><strong>${address}</strong> will no longer receive emails like this one from <strong>${sender}</strong>.</p>
+<p>Messages about your own orders or account, such as receipts, can still arrive.</p>`);
 }
 
 export function invalidLinkPage(): string {

@@ -139,7 +139,7 @@ for (const engine of ENGINES) {
         assert.equal(page.status, 200);
         const html = await page.text();
         assert.match(html, /a•••@customer\.test/);
-        assert.match(html, /shop\.test/);
+        assert.match(html, /Stop emails like this one from <strong>shop\.test<\/strong>/);
         assert.equal(html.includes('ann@customer.test'), false, 'the full address is not on the page');
         assert.match(html, /<form method="post">\s*<input type="hidden" name="List-Unsubscribe" value="One-Click">/);
         assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'.*form-action 'self'.*frame-ancestors 'none'/);
@@ -156,7 +156,9 @@ for (const engine of ENGINES) {
       const url = unsubscribeUrl(firstSend.byRecipient.get('ann@customer.test')!.raw);
       const res = await oneClick(url);
       assert.equal(res.status, 200);
-      assert.match(await res.text(), /<h1>Unsubscribed<\/h1>/);
+      const done = await res.text();
+      assert.match(done, /<h1>Unsubscribed<\/h1>/);
+      assert.match(done, /Messages about your own orders or account, such as receipts, can still arrive\./, 'what the next test holds the relay to');
       assert.equal(res.headers.get('set-cookie'), null);
 
       const unsubscribed = (await events(firstSend.sent.id)).filter((e) => e.type === 'unsubscribed');
@@ -173,6 +175,33 @@ for (const engine of ENGINES) {
       assert.deepEqual(next.received.map((m) => m.rcptTo), [['bob@customer.test']]);
       const rows = await relay.relay.store.db.knex('recipients').where({ message_id: next.sent.id }).select('email', 'header_prefix');
       assert.deepEqual(rows.map((r) => [r.email, r.header_prefix === null]).sort(), [['ann@customer.test', true], ['bob@customer.test', false]], 'no link is made (or signed) for a suppressed recipient');
+    });
+
+    test('an unsubscribe stops the mail it was offered on, not transactional mail: a receipt still reaches them; a tagged newsletter or one with its own List-Unsubscribe does not', async () => {
+      // ann@customer.test unsubscribed in the test above.
+      const receipt = await sendAndReceive({ to: [{ email: 'ann@customer.test' }], subject: 'Your order #1042 is on its way', text: 'Thanks.' }, 1);
+      assert.deepEqual(receipt.sent.recipients.map((r) => [r.email, r.suppressed ?? null]), [['ann@customer.test', null]]);
+      assert.deepEqual(receipt.received.map((m) => m.rcptTo), [['ann@customer.test']]);
+
+      const own = await send({ to: [{ email: 'ann@customer.test' }], headers: [{ name: 'List-Unsubscribe', value: '<mailto:leave@shop.test>' }] });
+      assert.equal(own.recipients[0]!.suppressed, 'unsubscribe', "the sender's own List-Unsubscribe: mail one can unsubscribe from");
+      assert.equal((await api(relay.baseUrl, 'PATCH', `/admin/accounts/${shop.accountId}`, { ...admin, body: { non_transactional_tags: ['newsletter'] } })).status, 200);
+      try {
+        const tagged = await send({ to: [{ email: 'ann@customer.test' }], tags: ['newsletter'], unsubscribe: false });
+        assert.equal(tagged.recipients[0]!.suppressed, 'unsubscribe', 'a non-transactional tag, even with the links turned off');
+      } finally {
+        await api(relay.baseUrl, 'PATCH', `/admin/accounts/${shop.accountId}`, { ...admin, body: { non_transactional_tags: [] } });
+      }
+
+      // Every other reason stops transactional mail too, also over her own unsubscribe entry.
+      const manual = await api(relay.baseUrl, 'POST', '/v1/suppressions', { token: shop.token, body: { email: '*@customer.test', reason: 'manual' } });
+      assert.equal(manual.status, 201, JSON.stringify(manual.body));
+      try {
+        const blocked = await send({ to: [{ email: 'ann@customer.test' }, { email: 'bob@customer.test' }] });
+        assert.deepEqual(blocked.recipients.map((r) => [r.email, r.suppressed ?? null]), [['ann@customer.test', 'manual'], ['bob@customer.test', 'manual']]);
+      } finally {
+        assert.equal((await api(relay.baseUrl, 'DELETE', `/v1/suppressions/${manual.body.id}`, { token: shop.token })).status, 204);
+      }
     });
 
     test('a replayed POST answers "already unsubscribed" and writes nothing; the multipart form RFC 8058 prefers works too', async () => {

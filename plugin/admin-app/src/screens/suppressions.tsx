@@ -118,7 +118,12 @@ export function Suppressions() {
 				</Button>
 				<input ref={ fileInput } type="file" accept=".csv,text/csv" className="screen-reader-text" tabIndex={ -1 } aria-label={ __( 'CSV file to import', 'relaypress' ) } onChange={ importCsv } />
 			</ScreenHeader>
-			<p>{ __( 'The relay never sends to these addresses. Hard bounces, spam complaints and unsubscribes are added automatically.', 'relaypress' ) }</p>
+			<p>
+				{ __(
+					'The relay does not send to these addresses. Hard bounces, spam complaints and unsubscribes are added automatically. An address that unsubscribed still gets transactional mail (order emails, password resets); only mail it could unsubscribe from stops.',
+					'relaypress'
+				) }
+			</p>
 
 			<form className="relaypress-inline-form" onSubmit={ add } aria-label={ __( 'Add a suppression', 'relaypress' ) }>
 				<TextControl __next40pxDefaultSize label={ __( 'Email address', 'relaypress' ) } type="email" value={ email } onChange={ setEmail } required />
