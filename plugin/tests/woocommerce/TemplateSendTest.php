@@ -117,6 +117,47 @@ final class TemplateSendTest extends WooCommerce_Test_Case {
 		$this->assertSame( array(), $this->outbox_rows() );
 	}
 
+	public function test_a_mail_callback_another_plugin_chose_is_left_alone(): void {
+		$relay = $this->relay();
+		$this->map( 'customer_processing_order', 'tpl_processing' );
+		$subjects = array();
+		add_filter(
+			'woocommerce_mail_callback',
+			static function () use ( &$subjects ) {
+				return static function ( $to, $subject ) use ( &$subjects ): bool {
+					$subjects[] = $subject;
+					return true;
+				};
+			}
+		);
+
+		$order = $this->create_order();
+		$order->payment_complete();
+
+		$this->assertSame( array(), $relay->sends(), 'its transport sent them, not RelayPress' );
+		$this->assertSame( array( '[Nordlicht Supply]: New order #' . $order->get_order_number(), 'Your Nordlicht Supply order has been received!' ), $subjects );
+	}
+
+	public function test_stock_emails_reach_wp_mail_without_woocommerce_context_and_go_as_plain_mail(): void {
+		$relay = $this->relay();
+		$this->map( 'low_stock', 'tpl_stock' ); // A mapping under that name changes nothing: no WC_Email sends it.
+		$product = new \WC_Product_Simple();
+		$product->set_name( 'Merino Wool Beanie' );
+		$product->save();
+		WC()->mailer(); // WC_Emails hooks its stock handlers when it is built.
+
+		do_action( 'woocommerce_low_stock_notification', $product );
+
+		$this->assertSame( array(), $this->template_sends( $relay ) );
+		$raw = $this->raw_sends( $relay );
+		$this->assertCount( 1, $raw );
+		$mime = (string) base64_decode( $raw[0]['body']['raw'] );
+		$this->assertStringContainsString( "Subject: [Nordlicht Supply] Product low in stock\r\n", $mime );
+		$this->assertStringContainsString( 'Merino Wool Beanie is low in stock.', $mime );
+		$this->assertNotContains( 'woocommerce', (array) ( $raw[0]['body']['tags'] ?? array() ), 'no WooCommerce email context' );
+		$this->assertArrayNotHasKey( 'low_stock', $this->plugin->woocommerce->catalog->emails(), 'not a WC_Email in WooCommerce 8.x/9.x' );
+	}
+
 	public function test_a_mapping_switched_off_sends_woocommerce_html(): void {
 		$relay = $this->relay();
 		$this->map( 'customer_processing_order', 'tpl_processing', false );
