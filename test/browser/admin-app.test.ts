@@ -331,6 +331,9 @@ add_filter( 'relaypress_webhook_url', function () {
     await emails.getByText('customer_processing_order', { exact: true }).waitFor();
     const processing = page.getByLabel('Template for Processing order');
     assert.equal(await processing.inputValue(), '', 'nothing mapped yet');
+    // The figures come from the relay's analytics by tag (no WooCommerce email has gone yet).
+    const processingRow = emails.getByRole('row').filter({ hasText: 'customer_processing_order' });
+    await processingRow.getByText('None sent').waitFor();
     await page.getByText('The relay has no templates yet', { exact: false }).waitFor();
     await screenshot('woocommerce-unmapped');
 

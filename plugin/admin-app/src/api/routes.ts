@@ -62,7 +62,7 @@ export function createApi( client: Client ) {
 		relayMessage: ( messageId: string ) => client.get< RelayMessageDetail >( `relay/messages/${ id( messageId ) }` ),
 
 		overview: () => client.get< Overview >( 'overview' ),
-		analytics: ( query: { from?: string; to?: string; group_by?: 'day' | 'hour' } ) => client.get< Analytics >( 'analytics', query ),
+		analytics: ( query: { from?: string; to?: string; group_by?: 'day' | 'hour'; by_tag?: boolean } ) => client.get< Analytics >( 'analytics', query ),
 
 		domains: async () => ( await client.get< { data: Domain[] } >( 'domains' ) ).data,
 		domain: ( domainId: string ) => client.get< Domain >( `domains/${ id( domainId ) }` ),

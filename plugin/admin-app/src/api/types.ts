@@ -167,7 +167,8 @@ export interface Analytics {
 	group_by: 'day' | 'hour' | null;
 	tag: string | null;
 	totals: AnalyticsFigures;
-	data: Array< AnalyticsFigures & { bucket: string | null } >;
+	/** With `by_tag`, one row per bucket and tag. */
+	data: Array< AnalyticsFigures & { bucket: string | null; tag?: string | null } >;
 }
 
 export interface Overview {

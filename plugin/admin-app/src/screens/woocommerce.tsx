@@ -1,7 +1,7 @@
 /**
  * WooCommerce: each WooCommerce email mapped to a relay template (or left as WooCommerce's
- * HTML), a preview with a recent order, a test send to the current user, the starter
- * templates, and the variables a template can print.
+ * HTML) with its figures of the last 30 days, a preview with a recent order, a test send to
+ * the current user, the starter templates, and the variables a template can print.
  *
  * The relay's rendered HTML is shown only inside a sandboxed iframe (`sandbox=""`: no
  * scripts, no same origin, no forms); subject and text are React text.
@@ -12,7 +12,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 
 import { ApiError } from '../api/client';
-import type { WooEmail, WooEmailList, WooPreview, WooTemplate } from '../api/types';
+import type { Analytics, WooEmail, WooEmailList, WooPreview, WooTemplate } from '../api/types';
 import { ScreenHeader } from '../components/screen-header';
 import { Empty, Loading, LoadError } from '../components/states';
 import { useApi, useNotify, useResource, useStore } from '../store';
@@ -47,6 +47,60 @@ export function emailsLabel( emails: string ): string {
 	}
 }
 
+/** Days the per-email figures cover. */
+export const STATS_DAYS = 30;
+
+export interface EmailStats {
+	sent: number;
+	delivered: number;
+	bounced: number;
+	opened: number;
+}
+
+/**
+ * Figures per WooCommerce email, summed over the days: every send carries its email id as a
+ * tag (and `woocommerce`), so the relay's analytics by tag are the figures per email.
+ */
+export function statsByEmail( analytics: Analytics ): Map< string, EmailStats > {
+	const stats = new Map< string, EmailStats >();
+	for ( const row of analytics.data ) {
+		if ( ! row.tag ) {
+			continue;
+		}
+		const sum = stats.get( row.tag ) ?? { sent: 0, delivered: 0, bounced: 0, opened: 0 };
+		sum.sent += row.queued;
+		sum.delivered += row.delivered;
+		sum.bounced += row.hard_bounced + row.soft_bounced;
+		sum.opened += row.opened;
+		stats.set( row.tag, sum );
+	}
+	return stats;
+}
+
+function StatsCell( { stats }: { stats: EmailStats | null | undefined } ) {
+	if ( stats === null ) {
+		return <>—</>; // The figures could not be loaded (or are still loading).
+	}
+	if ( ! stats || stats.sent === 0 ) {
+		return <span className="relaypress-muted">{ __( 'None sent', 'relaypress' ) }</span>;
+	}
+	const parts: string[] = [
+		/* translators: %d: number of emails */
+		sprintf( __( '%d sent', 'relaypress' ), stats.sent ),
+		/* translators: %d: number of emails */
+		sprintf( __( '%d delivered', 'relaypress' ), stats.delivered ),
+	];
+	if ( stats.bounced > 0 ) {
+		/* translators: %d: number of emails */
+		parts.push( sprintf( __( '%d bounced', 'relaypress' ), stats.bounced ) );
+	}
+	if ( stats.opened > 0 ) {
+		/* translators: %d: number of emails */
+		parts.push( sprintf( __( '%d opened', 'relaypress' ), stats.opened ) );
+	}
+	return <>{ parts.join( ' · ' ) }</>;
+}
+
 /** A template's name for people, from the list when it is there ("" when the list does not have it). */
 export function templateName( templates: WooTemplate[] | null, id: string ): string {
 	const found = templates?.find( ( t ) => t.id === id );
@@ -79,6 +133,7 @@ export function templateOptions( templates: WooTemplate[] | null, current: strin
 function EmailRow( {
 	email,
 	templates,
+	stats,
 	busy,
 	onSave,
 	onPreview,
@@ -86,6 +141,8 @@ function EmailRow( {
 	email: WooEmail;
 	/** The relay's templates, or null while they load or when they could not be loaded. */
 	templates: WooTemplate[] | null;
+	/** This email's figures (undefined: none sent), or null when the figures are not there. */
+	stats: EmailStats | null | undefined;
 	busy: boolean;
 	onSave: ( email: WooEmail, templateId: string, enabled: boolean ) => void;
 	onPreview: ( email: WooEmail, templateId: string ) => void;
@@ -104,6 +161,14 @@ function EmailRow( {
 				{ email.description && <p className="relaypress-muted">{ decodeEntities( email.description ) }</p> }
 			</td>
 			<td data-label={ __( 'In WooCommerce', 'relaypress' ) }>{ email.woocommerce_enabled ? __( 'Enabled', 'relaypress' ) : __( 'Disabled', 'relaypress' ) }</td>
+			<td
+				data-label={
+					/* translators: %d: number of days */
+					sprintf( __( 'Last %d days', 'relaypress' ), STATS_DAYS )
+				}
+			>
+				<StatsCell stats={ stats } />
+			</td>
 			<td className="relaypress-woo-template" data-label={ __( 'Template', 'relaypress' ) }>
 				<SelectControl
 					__next40pxDefaultSize
@@ -318,6 +383,10 @@ export function WooCommerce() {
 	const notify = useNotify();
 	const list = useResource< WooEmailList | null >( () => orInactive( api.wooEmails() ), [] );
 	const templates = useResource< WooTemplate[] | null >( () => orInactive( api.wooTemplates() ), [] );
+	const analytics = useResource( () => {
+		const from = new Date( Date.now() - STATS_DAYS * 86_400_000 );
+		return api.analytics( { from: from.toISOString().slice( 0, 10 ), group_by: 'day', by_tag: true } );
+	}, [] );
 	const [ busy, setBusy ] = useState< string | null >( null );
 	const [ previewing, setPreviewing ] = useState< { email: WooEmail; templateId: string } | null >( null );
 
@@ -369,6 +438,8 @@ export function WooCommerce() {
 	const inactive = list.status === 'ready' && list.data === null;
 	const emails = list.data?.emails ?? [];
 	const templateList = templates.status === 'ready' ? templates.data : null;
+	// Figures are a help, not the point of the tab: without them the column shows a dash.
+	const stats = analytics.data ? statsByEmail( analytics.data ) : null;
 
 	return (
 		<div>
@@ -410,6 +481,12 @@ export function WooCommerce() {
 							<tr>
 								<th scope="col">{ __( 'Email', 'relaypress' ) }</th>
 								<th scope="col">{ __( 'In WooCommerce', 'relaypress' ) }</th>
+								<th scope="col">
+									{
+										/* translators: %d: number of days */
+										sprintf( __( 'Last %d days', 'relaypress' ), STATS_DAYS )
+									}
+								</th>
 								<th scope="col">{ __( 'Template', 'relaypress' ) }</th>
 								<th scope="col">{ __( 'Send as template', 'relaypress' ) }</th>
 								<th scope="col">
@@ -425,6 +502,7 @@ export function WooCommerce() {
 									key={ `${ email.id }:${ email.template_id ?? '' }:${ String( email.mapping_enabled ) }` }
 									email={ email }
 									templates={ templateList }
+									stats={ stats === null ? null : stats.get( email.id ) }
 									busy={ busy === `save-${ email.id }` }
 									onSave={ ( e, t, en ) => void save( e, t, en ) }
 									onPreview={ ( e, t ) => setPreviewing( { email: e, templateId: t } ) }

@@ -4,7 +4,8 @@ import userEvent from '@testing-library/user-event';
 import { WooCommerce } from '../woocommerce';
 import { XSS, XSS_ESCAPED } from '../../test-support/fixtures';
 import { json, pending, renderApp, restError } from '../../test-support/render';
-import type { WooEmail } from '../../api/types';
+import { ANALYTICS_COUNTS, ANALYTICS_RATES } from '../../api/types';
+import type { AnalyticsFigures, WooEmail } from '../../api/types';
 
 function email( overrides: Partial< WooEmail > = {} ): WooEmail {
 	return {
@@ -38,6 +39,24 @@ const templates = {
 		{ id: 'tpl_proc', name: 'Processing &amp; paid', starter: null, active_version: 2, updated_at: '2026-11-28T09:00:00.000Z' },
 	],
 };
+/** Zero figures, with some set. */
+function figures( counts: Record< string, number > = {} ) {
+	const zero = Object.fromEntries( [ ...ANALYTICS_COUNTS ].map( ( c ) => [ c, 0 ] ) );
+	const rates = Object.fromEntries( [ ...ANALYTICS_RATES ].map( ( r ) => [ r, null ] ) );
+	return { ...zero, ...rates, ...counts } as AnalyticsFigures;
+}
+const analytics = {
+	from: '2026-10-30T00:00:00Z',
+	to: '2026-11-29T00:00:00Z',
+	group_by: 'day',
+	tag: null,
+	totals: figures(),
+	data: [
+		{ bucket: '2026-11-27T00:00:00Z', tag: 'customer_processing_order', ...figures( { queued: 3, delivered: 3, opened: 1 } ) },
+		{ bucket: '2026-11-28T00:00:00Z', tag: 'customer_processing_order', ...figures( { queued: 2, delivered: 1, hard_bounced: 1 } ) },
+		{ bucket: '2026-11-28T00:00:00Z', tag: 'woocommerce', ...figures( { queued: 5, delivered: 4 } ) },
+	],
+};
 const orders = { orders: [ { id: 42, order_number: '1042', status: 'processing', customer: 'Ann Lee', total: '€48.00', date: '2026-11-28T09:00:00+00:00' } ] };
 
 function routes( extra: Record< string, unknown > = {} ) {
@@ -46,6 +65,7 @@ function routes( extra: Record< string, unknown > = {} ) {
 		'GET woocommerce/schema': json( schema ),
 		'GET woocommerce/orders': json( orders ),
 		'GET woocommerce/templates': json( templates ),
+		'GET analytics': json( analytics ),
 		...extra,
 	} as Parameters< typeof renderApp >[ 1 ];
 }
@@ -68,6 +88,23 @@ describe( 'WooCommerce', () => {
 		expect( ( screen.getByLabelText( 'Send New order as its template' ) as HTMLInputElement ).checked ).toBe( true );
 		expect( ( screen.getByLabelText( 'Send Processing order as its template' ) as HTMLInputElement ).checked ).toBe( false );
 		expect( screen.getByRole( 'button', { name: 'Install starter templates and map them' } ) ).toBeTruthy();
+	} );
+
+	it( 'shows each email’s figures of the last 30 days from the relay’s analytics by tag', async () => {
+		const { calls } = renderApp( <WooCommerce />, routes() );
+		expect( await screen.findByText( '5 sent · 4 delivered · 1 bounced · 1 opened' ) ).toBeTruthy();
+		expect( screen.getByText( 'None sent' ) ).toBeTruthy(); // New order: nothing tagged new_order.
+		const query = calls.find( ( c ) => c.route === 'analytics' )?.query;
+		expect( query?.get( 'by_tag' ) ).toBe( 'true' );
+		expect( query?.get( 'group_by' ) ).toBe( 'day' );
+		expect( query?.get( 'from' ) ).toMatch( /^\d{4}-\d\d-\d\d$/ );
+	} );
+
+	it( 'shows a dash for the figures when the relay cannot give them, and the rest of the tab works', async () => {
+		renderApp( <WooCommerce />, routes( { 'GET analytics': restError( 502, 'relaypress_relay_unreachable', 'The relay did not answer.' ) } ) );
+		await screen.findAllByRole( 'option', { name: 'Processing & paid' } );
+		expect( screen.getAllByText( '—' ).length ).toBe( 2 );
+		expect( screen.queryByText( 'The relay did not answer.' ) ).toBeNull();
 	} );
 
 	it( 'has an empty state when WooCommerce is not active, and still shows the schema', async () => {
@@ -253,7 +290,7 @@ describe( 'WooCommerce', () => {
 	} );
 
 	it( 'keeps loading quietly while WordPress is slow', () => {
-		renderApp( <WooCommerce />, { 'GET woocommerce/emails': pending, 'GET woocommerce/schema': pending, 'GET woocommerce/templates': pending } );
+		renderApp( <WooCommerce />, { 'GET woocommerce/emails': pending, 'GET woocommerce/schema': pending, 'GET woocommerce/templates': pending, 'GET analytics': pending } );
 		expect( screen.getAllByText( 'Loading…' ).length ).toBe( 2 );
 	} );
 } );
