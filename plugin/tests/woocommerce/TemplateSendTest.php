@@ -376,6 +376,35 @@ final class TemplateSendTest extends WooCommerce_Test_Case {
 		wp_delete_user( $user_id );
 	}
 
+	public function test_woocommerce_account_emails_are_never_tracked_even_with_tracking_on_and_a_filter_asking(): void {
+		$relay = $this->relay();
+		$this->plugin->settings->update(
+			array(
+				'track_opens'  => true,
+				'track_clicks' => true,
+			)
+		);
+		add_filter( 'relaypress_tracking', static fn() => array( 'opens' => true, 'clicks' => true ) );
+		$this->map( 'customer_reset_password', 'tpl_reset' ); // The template form…
+		$user_id = wp_insert_user( array( 'user_login' => 'chloe.d', 'user_email' => 'chloe.d@example.org', 'user_pass' => 'x' ) );
+		WC()->mailer();
+		do_action( 'woocommerce_reset_password_notification', 'chloe.d', 'Jx8QmR2vTz4LwPq9' );
+		$new_customer = wc_create_new_customer( 'newbie@example.org', 'newbie' ); // …and the raw one (unmapped).
+		$order        = $this->create_order();
+		$order->payment_complete();
+
+		$by_tag = array();
+		foreach ( $relay->sends() as $send ) {
+			$by_tag[ $send['body']['tags'][1] ] = $send['body']['tracking'];
+		}
+		$off = array( 'opens' => false, 'clicks' => false );
+		$on  = array( 'opens' => true, 'clicks' => true );
+		$this->assertSame( array( 'customer_reset_password' => $off, 'customer_new_account' => $off, 'new_order' => $on, 'customer_processing_order' => $on ), $by_tag );
+		$this->assertArrayHasKey( 'template_id', $relay->sends()[0]['body'], 'the reset email went as its template' );
+		wp_delete_user( $user_id );
+		wp_delete_user( $new_customer );
+	}
+
 	public function test_an_exception_while_building_the_data_sends_the_html(): void {
 		$relay = $this->relay();
 		$this->map( 'customer_processing_order', 'tpl_processing' );

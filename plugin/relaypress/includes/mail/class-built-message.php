@@ -35,6 +35,11 @@ final class Built_Message {
 	/** The function that called wp_mail() (Source_Detector::caller_from_backtrace()), '' when unknown. */
 	public string $caller = '';
 	/**
+	 * Said by the caller's Send_Context (`account_mail`): the message carries an account link
+	 * or login (a WooCommerce password reset or new account), so it is never tracked.
+	 */
+	public bool $account_mail = false;
+	/**
 	 * For a resend: the original's tracking choice, which the resend may not exceed (null:
 	 * not a resend, or the original was stored before tracking was chosen).
 	 *
@@ -78,8 +83,9 @@ final class Built_Message {
 		$message->caller          = $caller;
 		$message->has_attachments = count( $mailer->getAttachments() ) > 0;
 		if ( null !== $context ) {
-			$message->source = isset( $context['source'] ) ? (string) $context['source'] : $source;
-			$message->tags   = isset( $context['tags'] ) ? array_values( array_map( 'strval', (array) $context['tags'] ) ) : null;
+			$message->source       = isset( $context['source'] ) ? (string) $context['source'] : $source;
+			$message->tags         = isset( $context['tags'] ) ? array_values( array_map( 'strval', (array) $context['tags'] ) ) : null;
+			$message->account_mail = ! empty( $context['account_mail'] );
 			if ( isset( $context['template'] ) ) {
 				$message->template_request = Template_Request::from_mailer( $mailer, (array) $context['template'], (array) $message->tags );
 			}

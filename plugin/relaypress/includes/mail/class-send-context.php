@@ -20,14 +20,14 @@ defined( 'ABSPATH' ) || exit;
 final class Send_Context {
 
 	/**
-	 * @var array{source?: string, tags?: string[], template?: array{template_id: string, data: array<string, mixed>}}|null
+	 * @var array{source?: string, tags?: string[], account_mail?: bool, template?: array{template_id: string, data: array<string, mixed>}}|null
 	 */
 	private ?array $pending = null;
 
 	/**
 	 * Runs $send with $context pending, and clears it afterwards whatever happens.
 	 *
-	 * @param array<string, mixed> $context source, tags, template.
+	 * @param array<string, mixed> $context source, tags, account_mail, template.
 	 * @return mixed What $send returns.
 	 */
 	public function during( array $context, callable $send ) {

@@ -22,7 +22,9 @@ use RelayPress\Settings\Settings;
  * 1. the settings `track_opens` / `track_clicks` (both off unless the site turns them on);
  * 2. a resend is tracked at most as the original was;
  * 3. the `relaypress_tracking` filter may change the choice for this one message;
- * 4. account mail is never tracked, whatever the filter said (see CREDENTIAL_MAIL).
+ * 4. account mail is never tracked, whatever the filter said: core's (see CREDENTIAL_MAIL)
+ *    and what a caller marks as such (Built_Message::$account_mail: WooCommerce's password
+ *    reset and new-account emails).
  *
  * Both kinds are always sent to the relay, on or off, so the relay account's own defaults
  * never decide for mail from WordPress: what the Settings screen shows is what happens.
@@ -105,7 +107,7 @@ final class Tracking_Policy {
 	}
 
 	public static function is_credential_mail( Built_Message $message ): bool {
-		return '' !== $message->caller && isset( self::CREDENTIAL_MAIL[ $message->caller ] );
+		return $message->account_mail || ( '' !== $message->caller && isset( self::CREDENTIAL_MAIL[ $message->caller ] ) );
 	}
 
 	/**

@@ -24,6 +24,13 @@ use RelayPress\Mail\Send_Context;
  */
 final class Email_Interceptor {
 
+	/**
+	 * WooCommerce's account emails: their links are keys (password reset, set password), so
+	 * they are never tracked. Any other email about a user rather than an order (a third-party
+	 * one whose object is a WP_User) counts too.
+	 */
+	private const ACCOUNT_EMAILS = array( 'customer_reset_password', 'customer_new_account' );
+
 	private Mapping_Store $mappings;
 	private Variable_Builder $variables;
 	private Send_Context $context;
@@ -51,8 +58,8 @@ final class Email_Interceptor {
 	}
 
 	/**
-	 * wp_mail() with the email's context: tags `woocommerce` and the email id always, the
-	 * template and its data when the email is mapped. Returns a real bool (WC 10.9's
+	 * wp_mail() with the email's context: tags `woocommerce` and the email id always, whether
+	 * it is account mail (never tracked), the template and its data when the email is mapped. Returns a real bool (WC 10.9's
 	 * send_notification() requires one).
 	 *
 	 * @param string|string[] $to          Recipients.
@@ -64,8 +71,9 @@ final class Email_Interceptor {
 	public function send( \WC_Email $email, $to, $subject, $message, $headers = '', $attachments = array() ): bool {
 		$id      = (string) $email->id;
 		$context = array(
-			'source' => 'woocommerce',
-			'tags'   => array( 'woocommerce', substr( $id, 0, 64 ) ),
+			'source'       => 'woocommerce',
+			'tags'         => array( 'woocommerce', substr( $id, 0, 64 ) ),
+			'account_mail' => in_array( $id, self::ACCOUNT_EMAILS, true ) || $email->object instanceof \WP_User,
 		);
 		$template_id = $this->mappings->active_template( $id );
 		if ( null !== $template_id ) {
