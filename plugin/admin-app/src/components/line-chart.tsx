@@ -6,6 +6,8 @@ import { CategoryScale, Chart, Filler, Legend, LinearScale, LineController, Line
 import { __ } from '@wordpress/i18n';
 import { useEffect, useRef } from 'react';
 
+import { DataTable } from './data-table';
+
 Chart.register( LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip, Filler );
 
 export interface Series {
@@ -57,30 +59,16 @@ export function LineChart( { title, labels, series, percent = false }: Props ) {
 			</div>
 			<details>
 				<summary>{ __( 'Show the figures as a table', 'relaypress' ) }</summary>
-				<div className="relaypress-table-scroll">
-					<table className="widefat striped">
-						<thead>
-							<tr>
-								<th scope="col">{ __( 'Period', 'relaypress' ) }</th>
-								{ series.map( ( s ) => (
-									<th scope="col" key={ s.label }>
-										{ s.label }
-									</th>
-								) ) }
-							</tr>
-						</thead>
-						<tbody>
-							{ labels.map( ( label, i ) => (
-								<tr key={ label + i }>
-									<th scope="row">{ label }</th>
-									{ series.map( ( s ) => (
-										<td key={ s.label }>{ show( s.values[ i ] ?? 0 ) }</td>
-									) ) }
-								</tr>
+				<DataTable caption={ title } columns={ [ __( 'Period', 'relaypress' ), ...series.map( ( s ) => s.label ) ] }>
+					{ labels.map( ( label, i ) => (
+						<tr key={ label + i }>
+							<th scope="row">{ label }</th>
+							{ series.map( ( s ) => (
+								<td key={ s.label }>{ show( s.values[ i ] ?? 0 ) }</td>
 							) ) }
-						</tbody>
-					</table>
-				</div>
+						</tr>
+					) ) }
+				</DataTable>
 			</details>
 		</figure>
 	);

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 
 import { LOG_STATUSES } from '../api/types';
 import type { LogStatus } from '../api/types';
+import { DataTable } from '../components/data-table';
 import { Pager } from '../components/pager';
 import { ScreenHeader } from '../components/screen-header';
 import { Empty, Loading, LoadError } from '../components/states';
@@ -64,35 +65,25 @@ function MessageList() {
 			) }
 			{ log.data && log.data.items.length > 0 && (
 				<>
-					<div className="relaypress-table-scroll" aria-busy={ log.status === 'loading' }>
-						<table className="widefat striped relaypress-log">
-							<caption className="screen-reader-text">
-								{ /* translators: %d: number of emails */ sprintf( __( 'Emails (%d)', 'relaypress' ), log.data.total ) }
-							</caption>
-							<thead>
-								<tr>
-									<th scope="col">{ __( 'Date', 'relaypress' ) }</th>
-									<th scope="col">{ __( 'Recipients', 'relaypress' ) }</th>
-									<th scope="col">{ __( 'Subject', 'relaypress' ) }</th>
-									<th scope="col">{ __( 'Status', 'relaypress' ) }</th>
-								</tr>
-							</thead>
-							<tbody>
-								{ log.data.items.map( ( entry ) => (
-									<tr key={ entry.id }>
-										<td data-label={ __( 'Date', 'relaypress' ) }>{ formatDate( entry.created_at, locale ) }</td>
-										<td data-label={ __( 'Recipients', 'relaypress' ) }>{ entry.to.map( decodeEntities ).join( ', ' ) }</td>
-										<td data-label={ __( 'Subject', 'relaypress' ) }>
-											<a href={ routeHash( { screen: 'activity', id: entry.id } ) }>{ decodeEntities( entry.subject ) || __( '(no subject)', 'relaypress' ) }</a>
-										</td>
-										<td data-label={ __( 'Status', 'relaypress' ) }>
-											<StatusBadge status={ entry.status } />
-										</td>
-									</tr>
-								) ) }
-							</tbody>
-						</table>
-					</div>
+					<DataTable
+						className="relaypress-log"
+						caption={ /* translators: %d: number of emails */ sprintf( __( 'Emails (%d)', 'relaypress' ), log.data.total ) }
+						columns={ [ __( 'Date', 'relaypress' ), __( 'Recipients', 'relaypress' ), __( 'Subject', 'relaypress' ), __( 'Status', 'relaypress' ) ] }
+						busy={ log.status === 'loading' }
+					>
+						{ log.data.items.map( ( entry ) => (
+							<tr key={ entry.id }>
+								<td data-label={ __( 'Date', 'relaypress' ) }>{ formatDate( entry.created_at, locale ) }</td>
+								<td data-label={ __( 'Recipients', 'relaypress' ) }>{ entry.to.map( decodeEntities ).join( ', ' ) }</td>
+								<td data-label={ __( 'Subject', 'relaypress' ) }>
+									<a href={ routeHash( { screen: 'activity', id: entry.id } ) }>{ decodeEntities( entry.subject ) || __( '(no subject)', 'relaypress' ) }</a>
+								</td>
+								<td data-label={ __( 'Status', 'relaypress' ) }>
+									<StatusBadge status={ entry.status } />
+								</td>
+							</tr>
+						) ) }
+					</DataTable>
 					<Pager page={ page } totalPages={ log.data.totalPages } onPage={ setPage } />
 				</>
 			) }
@@ -216,51 +207,40 @@ function MessageDetail( { id }: { id: number } ) {
 			{ relayId && relay.status === 'loading' && <Loading label={ __( 'Asking the relay…', 'relaypress' ) } /> }
 			{ relayId && relay.status === 'error' && <LoadError message={ relay.message } onRetry={ relay.reload } /> }
 			{ relay.status === 'ready' && relay.data && (
-				<div className="relaypress-table-scroll">
-					<table className="widefat striped">
-						<caption className="screen-reader-text">{ __( 'Delivery attempts per recipient', 'relaypress' ) }</caption>
-						<thead>
-							<tr>
-								<th scope="col">{ __( 'Recipient', 'relaypress' ) }</th>
-								<th scope="col">{ __( 'When', 'relaypress' ) }</th>
-								<th scope="col">{ __( 'MX host', 'relaypress' ) }</th>
-								<th scope="col">{ __( 'Outcome', 'relaypress' ) }</th>
-								<th scope="col">{ __( 'Reply', 'relaypress' ) }</th>
-							</tr>
-						</thead>
-						<tbody>
-							{ relay.data.recipients.flatMap( ( recipient ) =>
-								recipient.attempts.length === 0
-									? [
-											<tr key={ `${ recipient.id }-none` }>
-												<td>{ decodeEntities( recipient.email ) }</td>
-												<td colSpan={ 4 }>
-													<StatusBadge status={ recipient.status } /> { decodeEntities( recipient.last_response ) }
-												</td>
-											</tr>,
-									  ]
-									: recipient.attempts.map( ( attempt, i ) => (
-											<tr key={ `${ recipient.id }-${ attempt.id ?? i }` }>
-												<td>{ decodeEntities( recipient.email ) }</td>
-												<td>{ formatDate( attempt.at, locale ) }</td>
-												<td>
-													{ decodeEntities( attempt.mx_host ) || '—' }
-													{ attempt.tls && <span className="relaypress-muted"> { __( '(TLS)', 'relaypress' ) }</span> }
-												</td>
-												<td>
-													<StatusBadge status={ attempt.outcome } />
-													{ attempt.category && <div className="relaypress-muted">{ attempt.category.replace( /_/g, ' ' ) }</div> }
-												</td>
-												<td className="relaypress-reply">
-													{ /* The relay's reply already starts with its code: shown as received. */ }
-													{ decodeEntities( attempt.response ) || [ attempt.response_code, decodeEntities( attempt.enhanced_status ) ].filter( Boolean ).join( ' ' ) || '—' }
-												</td>
-											</tr>
-									  ) )
-							) }
-						</tbody>
-					</table>
-				</div>
+				<DataTable
+					caption={ __( 'Delivery attempts per recipient', 'relaypress' ) }
+					columns={ [ __( 'Recipient', 'relaypress' ), __( 'When', 'relaypress' ), __( 'MX host', 'relaypress' ), __( 'Outcome', 'relaypress' ), __( 'Reply', 'relaypress' ) ] }
+				>
+					{ relay.data.recipients.flatMap( ( recipient ) =>
+						recipient.attempts.length === 0
+							? [
+									<tr key={ `${ recipient.id }-none` }>
+										<td>{ decodeEntities( recipient.email ) }</td>
+										<td colSpan={ 4 }>
+											<StatusBadge status={ recipient.status } /> { decodeEntities( recipient.last_response ) }
+										</td>
+									</tr>,
+							  ]
+							: recipient.attempts.map( ( attempt, i ) => (
+									<tr key={ `${ recipient.id }-${ attempt.id ?? i }` }>
+										<td>{ decodeEntities( recipient.email ) }</td>
+										<td>{ formatDate( attempt.at, locale ) }</td>
+										<td>
+											{ decodeEntities( attempt.mx_host ) || '—' }
+											{ attempt.tls && <span className="relaypress-muted"> { __( '(TLS)', 'relaypress' ) }</span> }
+										</td>
+										<td>
+											<StatusBadge status={ attempt.outcome } />
+											{ attempt.category && <div className="relaypress-muted">{ attempt.category.replace( /_/g, ' ' ) }</div> }
+										</td>
+										<td className="relaypress-reply">
+											{ /* The relay's reply already starts with its code: shown as received. */ }
+											{ decodeEntities( attempt.response ) || [ attempt.response_code, decodeEntities( attempt.enhanced_status ) ].filter( Boolean ).join( ' ' ) || '—' }
+										</td>
+									</tr>
+							  ) )
+					) }
+				</DataTable>
 			) }
 		</div>
 	);

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 
 import type { DkimAlgorithm, DkimKey, Domain } from '../api/types';
+import { DataTable } from '../components/data-table';
 import { DnsRecords } from '../components/dns-records';
 import { ScreenHeader } from '../components/screen-header';
 import { Empty, Loading, LoadError } from '../components/states';
@@ -56,31 +57,19 @@ function DomainList() {
 			{ domains.status === 'loading' && <Loading /> }
 			{ domains.status === 'ready' && domains.data.length === 0 && <Empty>{ __( 'No sending domains yet. Add the domain of your From address.', 'relaypress' ) }</Empty> }
 			{ domains.status === 'ready' && domains.data.length > 0 && (
-				<div className="relaypress-table-scroll">
-					<table className="widefat striped">
-						<caption className="screen-reader-text">{ __( 'Sending domains', 'relaypress' ) }</caption>
-						<thead>
-							<tr>
-								<th scope="col">{ __( 'Domain', 'relaypress' ) }</th>
-								<th scope="col">{ __( 'Status', 'relaypress' ) }</th>
-								<th scope="col">{ __( 'Last checked', 'relaypress' ) }</th>
-							</tr>
-						</thead>
-						<tbody>
-							{ domains.data.map( ( domain ) => (
-								<tr key={ domain.id }>
-									<td data-label={ __( 'Domain', 'relaypress' ) }>
-										<a href={ routeHash( { screen: 'domains', id: domain.id } ) }>{ decodeEntities( domain.name ) }</a>
-									</td>
-									<td data-label={ __( 'Status', 'relaypress' ) }>
-										<StatusBadge status={ domain.status } />
-									</td>
-									<td data-label={ __( 'Last checked', 'relaypress' ) }>{ formatDate( domain.last_checked_at, locale ) }</td>
-								</tr>
-							) ) }
-						</tbody>
-					</table>
-				</div>
+				<DataTable caption={ __( 'Sending domains', 'relaypress' ) } columns={ [ __( 'Domain', 'relaypress' ), __( 'Status', 'relaypress' ), __( 'Last checked', 'relaypress' ) ] }>
+					{ domains.data.map( ( domain ) => (
+						<tr key={ domain.id }>
+							<td data-label={ __( 'Domain', 'relaypress' ) }>
+								<a href={ routeHash( { screen: 'domains', id: domain.id } ) }>{ decodeEntities( domain.name ) }</a>
+							</td>
+							<td data-label={ __( 'Status', 'relaypress' ) }>
+								<StatusBadge status={ domain.status } />
+							</td>
+							<td data-label={ __( 'Last checked', 'relaypress' ) }>{ formatDate( domain.last_checked_at, locale ) }</td>
+						</tr>
+					) ) }
+				</DataTable>
 			) }
 		</div>
 	);
@@ -180,54 +169,41 @@ function DomainDetail( { id }: { id: string } ) {
 			{ d.dkim_keys.length === 0 ? (
 				<Empty>{ __( 'No DKIM keys.', 'relaypress' ) }</Empty>
 			) : (
-				<div className="relaypress-table-scroll">
-					<table className="widefat striped">
-						<caption className="screen-reader-text">{ __( 'DKIM keys', 'relaypress' ) }</caption>
-						<thead>
-							<tr>
-								<th scope="col">{ __( 'Selector', 'relaypress' ) }</th>
-								<th scope="col">{ __( 'Algorithm', 'relaypress' ) }</th>
-								<th scope="col">{ __( 'State', 'relaypress' ) }</th>
-								<th scope="col">{ __( 'Verified', 'relaypress' ) }</th>
-								<th scope="col">
-									<span className="screen-reader-text">{ __( 'Actions', 'relaypress' ) }</span>
-								</th>
-							</tr>
-						</thead>
-						<tbody>
-							{ d.dkim_keys.map( ( key ) => (
-								<tr key={ key.selector }>
-									<td data-label={ __( 'Selector', 'relaypress' ) }>
-										<code>{ decodeEntities( key.selector ) }</code>
-									</td>
-									<td data-label={ __( 'Algorithm', 'relaypress' ) }>{ key.algorithm === 'ed25519' ? 'Ed25519' : 'RSA' }</td>
-									<td data-label={ __( 'State', 'relaypress' ) }>
-										<StatusBadge status={ key.state } />
-										{ key.signing && <span className="relaypress-muted"> { __( '(signing)', 'relaypress' ) }</span> }
-										{ key.remove_record_after && (
-											<div className="relaypress-muted">
-												{ /* translators: %s: date */ sprintf( __( 'Remove its DNS record after %s', 'relaypress' ), formatDate( key.remove_record_after, locale ) ) }
-											</div>
-										) }
-									</td>
-									<td data-label={ __( 'Verified', 'relaypress' ) }>{ formatDate( key.verified_at, locale ) }</td>
-									<td>
-										{ ! key.signing && key.state !== 'retired' && (
-											<Button variant="secondary" size="small" onClick={ () => void activate( key ) } isBusy={ busy === `activate-${ key.selector }` } disabled={ busy !== null } accessibleWhenDisabled>
-												{ __( 'Activate', 'relaypress' ) }
-											</Button>
-										) }
-										{ ! key.signing && (
-											<Button variant="tertiary" size="small" isDestructive onClick={ () => void remove( key ) } isBusy={ busy === `remove-${ key.selector }` } disabled={ busy !== null } accessibleWhenDisabled>
-												{ __( 'Remove', 'relaypress' ) }
-											</Button>
-										) }
-									</td>
-								</tr>
-							) ) }
-						</tbody>
-					</table>
-				</div>
+				<DataTable
+					caption={ __( 'DKIM keys', 'relaypress' ) }
+					columns={ [ __( 'Selector', 'relaypress' ), __( 'Algorithm', 'relaypress' ), __( 'State', 'relaypress' ), __( 'Verified', 'relaypress' ), { label: __( 'Actions', 'relaypress' ), hidden: true } ] }
+				>
+					{ d.dkim_keys.map( ( key ) => (
+						<tr key={ key.selector }>
+							<td data-label={ __( 'Selector', 'relaypress' ) }>
+								<code>{ decodeEntities( key.selector ) }</code>
+							</td>
+							<td data-label={ __( 'Algorithm', 'relaypress' ) }>{ key.algorithm === 'ed25519' ? 'Ed25519' : 'RSA' }</td>
+							<td data-label={ __( 'State', 'relaypress' ) }>
+								<StatusBadge status={ key.state } />
+								{ key.signing && <span className="relaypress-muted"> { __( '(signing)', 'relaypress' ) }</span> }
+								{ key.remove_record_after && (
+									<div className="relaypress-muted">
+										{ /* translators: %s: date */ sprintf( __( 'Remove its DNS record after %s', 'relaypress' ), formatDate( key.remove_record_after, locale ) ) }
+									</div>
+								) }
+							</td>
+							<td data-label={ __( 'Verified', 'relaypress' ) }>{ formatDate( key.verified_at, locale ) }</td>
+							<td>
+								{ ! key.signing && key.state !== 'retired' && (
+									<Button variant="secondary" size="small" onClick={ () => void activate( key ) } isBusy={ busy === `activate-${ key.selector }` } disabled={ busy !== null } accessibleWhenDisabled>
+										{ __( 'Activate', 'relaypress' ) }
+									</Button>
+								) }
+								{ ! key.signing && (
+									<Button variant="tertiary" size="small" isDestructive onClick={ () => void remove( key ) } isBusy={ busy === `remove-${ key.selector }` } disabled={ busy !== null } accessibleWhenDisabled>
+										{ __( 'Remove', 'relaypress' ) }
+									</Button>
+								) }
+							</td>
+						</tr>
+					) ) }
+				</DataTable>
 			) }
 			<div className="relaypress-inline-form">
 				<SelectControl

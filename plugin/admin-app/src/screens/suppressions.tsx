@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ChangeEvent, FormEvent } from 'react';
 
 import type { Suppression } from '../api/types';
+import { DataTable } from '../components/data-table';
 import { Pager } from '../components/pager';
 import { ScreenHeader } from '../components/screen-header';
 import { Empty, Loading, LoadError } from '../components/states';
@@ -144,47 +145,35 @@ export function Suppressions() {
 			) }
 			{ items.length > 0 && (
 				<>
-					<div className="relaypress-table-scroll" aria-busy={ list.status === 'loading' }>
-						<table className="widefat striped">
-							<caption className="screen-reader-text">{ __( 'Suppressed addresses', 'relaypress' ) }</caption>
-							<thead>
-								<tr>
-									<th scope="col">{ __( 'Address', 'relaypress' ) }</th>
-									<th scope="col">{ __( 'Reason', 'relaypress' ) }</th>
-									<th scope="col">{ __( 'Since', 'relaypress' ) }</th>
-									<th scope="col">{ __( 'Note', 'relaypress' ) }</th>
-									<th scope="col">
-										<span className="screen-reader-text">{ __( 'Actions', 'relaypress' ) }</span>
-									</th>
-								</tr>
-							</thead>
-							<tbody>
-								{ items.map( ( item ) => (
-									<tr key={ item.id }>
-										<td data-label={ __( 'Address', 'relaypress' ) }>{ decodeEntities( item.pattern ) }</td>
-										<td data-label={ __( 'Reason', 'relaypress' ) }>{ reasonLabel( item.reason ) }</td>
-										<td data-label={ __( 'Since', 'relaypress' ) }>{ formatDate( item.created_at, locale ) }</td>
-										<td data-label={ __( 'Note', 'relaypress' ) }>{ decodeEntities( item.note ) }</td>
-										<td>
-											<Button
-												variant="tertiary"
-												isDestructive
-												onClick={ () => void remove( item ) }
-												isBusy={ busy === `remove-${ item.id }` }
-												disabled={ busy !== null }
-												accessibleWhenDisabled
-												/* translators: %s: email address */
-												label={ sprintf( __( 'Remove %s', 'relaypress' ), decodeEntities( item.pattern ) ) }
-												showTooltip={ false }
-											>
-												{ __( 'Remove', 'relaypress' ) }
-											</Button>
-										</td>
-									</tr>
-								) ) }
-							</tbody>
-						</table>
-					</div>
+					<DataTable
+						caption={ __( 'Suppressed addresses', 'relaypress' ) }
+						columns={ [ __( 'Address', 'relaypress' ), __( 'Reason', 'relaypress' ), __( 'Since', 'relaypress' ), __( 'Note', 'relaypress' ), { label: __( 'Actions', 'relaypress' ), hidden: true } ] }
+						busy={ list.status === 'loading' }
+					>
+						{ items.map( ( item ) => (
+							<tr key={ item.id }>
+								<td data-label={ __( 'Address', 'relaypress' ) }>{ decodeEntities( item.pattern ) }</td>
+								<td data-label={ __( 'Reason', 'relaypress' ) }>{ reasonLabel( item.reason ) }</td>
+								<td data-label={ __( 'Since', 'relaypress' ) }>{ formatDate( item.created_at, locale ) }</td>
+								<td data-label={ __( 'Note', 'relaypress' ) }>{ decodeEntities( item.note ) }</td>
+								<td>
+									<Button
+										variant="tertiary"
+										isDestructive
+										onClick={ () => void remove( item ) }
+										isBusy={ busy === `remove-${ item.id }` }
+										disabled={ busy !== null }
+										accessibleWhenDisabled
+										/* translators: %s: email address */
+										label={ sprintf( __( 'Remove %s', 'relaypress' ), decodeEntities( item.pattern ) ) }
+										showTooltip={ false }
+									>
+										{ __( 'Remove', 'relaypress' ) }
+									</Button>
+								</td>
+							</tr>
+						) ) }
+					</DataTable>
 					<Pager
 						page={ cursors.length }
 						hasNext={ !! list.data?.next_cursor }

@@ -13,6 +13,7 @@ import type { FormEvent } from 'react';
 
 import { ApiError } from '../api/client';
 import type { Analytics, WooEmail, WooEmailList, WooPreview, WooTemplate } from '../api/types';
+import { DataTable } from '../components/data-table';
 import { ScreenHeader } from '../components/screen-header';
 import { Empty, Loading, LoadError } from '../components/states';
 import { useApi, useNotify, useResource, useStore } from '../store';
@@ -347,31 +348,21 @@ function SchemaTable() {
 							schema.data.document
 						) }
 					</p>
-					<div className="relaypress-table-scroll">
-						<table className="widefat striped">
-							<caption className="screen-reader-text">{ __( 'Template variables', 'relaypress' ) }</caption>
-							<thead>
-								<tr>
-									<th scope="col">{ __( 'Variable', 'relaypress' ) }</th>
-									<th scope="col">{ __( 'Type', 'relaypress' ) }</th>
-									<th scope="col">{ __( 'Emails', 'relaypress' ) }</th>
-									<th scope="col">{ __( 'Description', 'relaypress' ) }</th>
-								</tr>
-							</thead>
-							<tbody>
-								{ schema.data.variables.map( ( variable ) => (
-									<tr key={ variable.path }>
-										<td data-label={ __( 'Variable', 'relaypress' ) }>
-											<code>{ variable.path }</code>
-										</td>
-										<td data-label={ __( 'Type', 'relaypress' ) }>{ variable.type }</td>
-										<td data-label={ __( 'Emails', 'relaypress' ) }>{ emailsLabel( variable.emails ) }</td>
-										<td data-label={ __( 'Description', 'relaypress' ) }>{ variable.description }</td>
-									</tr>
-								) ) }
-							</tbody>
-						</table>
-					</div>
+					<DataTable
+						caption={ __( 'Template variables', 'relaypress' ) }
+						columns={ [ __( 'Variable', 'relaypress' ), __( 'Type', 'relaypress' ), __( 'Emails', 'relaypress' ), __( 'Description', 'relaypress' ) ] }
+					>
+						{ schema.data.variables.map( ( variable ) => (
+							<tr key={ variable.path }>
+								<td data-label={ __( 'Variable', 'relaypress' ) }>
+									<code>{ variable.path }</code>
+								</td>
+								<td data-label={ __( 'Type', 'relaypress' ) }>{ variable.type }</td>
+								<td data-label={ __( 'Emails', 'relaypress' ) }>{ emailsLabel( variable.emails ) }</td>
+								<td data-label={ __( 'Description', 'relaypress' ) }>{ variable.description }</td>
+							</tr>
+						) ) }
+					</DataTable>
 				</>
 			) }
 		</section>
@@ -466,7 +457,7 @@ export function WooCommerce() {
 			) }
 			{ list.status === 'ready' && list.data && emails.length === 0 && <Empty>{ __( 'WooCommerce has no emails to map.', 'relaypress' ) }</Empty> }
 			{ emails.length > 0 && (
-				<div className="relaypress-table-scroll" aria-busy={ list.status === 'loading' }>
+				<>
 					{ templates.status === 'error' && (
 						/* translators: %s: why the templates could not be loaded */
 						<LoadError message={ sprintf( __( 'The relay’s templates could not be loaded: %s', 'relaypress' ), templates.message ) } onRetry={ templates.reload } />
@@ -475,42 +466,34 @@ export function WooCommerce() {
 						<p className="relaypress-muted">{ __( 'The relay has no templates yet: install the starter templates with the button above, or create templates on the relay.', 'relaypress' ) }</p>
 					) }
 					<p className="relaypress-muted">{ __( 'Choose the relay template each email is sent as. “None” sends WooCommerce’s own HTML.', 'relaypress' ) }</p>
-					<table className="widefat striped">
-						<caption className="screen-reader-text">{ __( 'WooCommerce emails', 'relaypress' ) }</caption>
-						<thead>
-							<tr>
-								<th scope="col">{ __( 'Email', 'relaypress' ) }</th>
-								<th scope="col">{ __( 'In WooCommerce', 'relaypress' ) }</th>
-								<th scope="col">
-									{
-										/* translators: %d: number of days */
-										sprintf( __( 'Last %d days', 'relaypress' ), STATS_DAYS )
-									}
-								</th>
-								<th scope="col">{ __( 'Template', 'relaypress' ) }</th>
-								<th scope="col">{ __( 'Send as template', 'relaypress' ) }</th>
-								<th scope="col">
-									<span className="screen-reader-text">{ __( 'Actions', 'relaypress' ) }</span>
-								</th>
-							</tr>
-						</thead>
-						<tbody>
-							{ emails.map( ( email ) => (
-								<EmailRow
-									// A row's draft starts from the saved mapping: a new saved mapping (a save,
-									// the starters, a reload) remounts the row with it.
-									key={ `${ email.id }:${ email.template_id ?? '' }:${ String( email.mapping_enabled ) }` }
-									email={ email }
-									templates={ templateList }
-									stats={ stats === null ? null : stats.get( email.id ) }
-									busy={ busy === `save-${ email.id }` }
-									onSave={ ( e, t, en ) => void save( e, t, en ) }
-									onPreview={ ( e, t ) => setPreviewing( { email: e, templateId: t } ) }
-								/>
-							) ) }
-						</tbody>
-					</table>
-				</div>
+					<DataTable
+						caption={ __( 'WooCommerce emails', 'relaypress' ) }
+						columns={ [
+							__( 'Email', 'relaypress' ),
+							__( 'In WooCommerce', 'relaypress' ),
+							/* translators: %d: number of days */
+							sprintf( __( 'Last %d days', 'relaypress' ), STATS_DAYS ),
+							__( 'Template', 'relaypress' ),
+							__( 'Send as template', 'relaypress' ),
+							{ label: __( 'Actions', 'relaypress' ), hidden: true },
+						] }
+						busy={ list.status === 'loading' }
+					>
+						{ emails.map( ( email ) => (
+							<EmailRow
+								// A row's draft starts from the saved mapping: a new saved mapping (a save,
+								// the starters, a reload) remounts the row with it.
+								key={ `${ email.id }:${ email.template_id ?? '' }:${ String( email.mapping_enabled ) }` }
+								email={ email }
+								templates={ templateList }
+								stats={ stats === null ? null : stats.get( email.id ) }
+								busy={ busy === `save-${ email.id }` }
+								onSave={ ( e, t, en ) => void save( e, t, en ) }
+								onPreview={ ( e, t ) => setPreviewing( { email: e, templateId: t } ) }
+							/>
+						) ) }
+					</DataTable>
+				</>
 			) }
 			{ previewing && ! inactive && (
 				<PreviewPanel key={ `${ previewing.email.id }-${ previewing.templateId }` } email={ previewing.email } templateId={ previewing.templateId } templates={ templateList } onClose={ () => setPreviewing( null ) } />
