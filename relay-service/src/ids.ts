@@ -51,3 +51,16 @@ export function idBoundary(prefix: string, ms: number): string {
 export function newSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
+
+/**
+ * A password people paste into mail clients and command lines: a secret that starts with a
+ * letter or digit, because tools with getopt-style parsing (swaks among them, even as
+ * `--auth-password=…`) take a value that starts with "-" for an option. Drawing again keeps
+ * every other character as random as newSecret's.
+ */
+export function newPassword(bytes = 24): string {
+  for (;;) {
+    const password = newSecret(bytes);
+    if (/^[A-Za-z0-9]/.test(password)) return password;
+  }
+}

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { newId, newSecret } from '../ids.ts';
+import { newId, newPassword, newSecret } from '../ids.ts';
 import { hashPassword, verifyPassword } from '../auth/secrets.ts';
 import { readRow } from './sqlite-connection.ts';
 import { allowedFrom, compileAllowlist } from '../net/allowlist.ts';
@@ -70,7 +70,7 @@ export class SmtpUserRepository {
   async create(accountId: string, username?: string, now = Date.now(), allowedNetworks: string[] | null = null): Promise<CreatedSmtpUser> {
     const id = newId('smtp', now);
     const name = username ?? `rp-${id.slice(-12)}`;
-    const password = newSecret(24);
+    const password = newPassword(24);
     const row = { id, account_id: accountId, username: name, password_hash: await hashPassword(password), created_at: now, revoked_at: null, allowed_networks: allowedNetworks ? JSON.stringify(allowedNetworks) : null };
     await this.knex('smtp_users').insert(row);
     const { password_hash: _omit, ...summary } = row;

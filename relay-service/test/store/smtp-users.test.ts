@@ -4,6 +4,7 @@ import { createSqliteDatabase, type TestDatabase } from '../helpers/databases.ts
 import { AccountRepository } from '../../src/store/accounts.ts';
 import { SmtpUserRepository } from '../../src/store/smtp-users.ts';
 import { hashPassword } from '../../src/auth/secrets.ts';
+import { newPassword } from '../../src/ids.ts';
 
 describe('SMTP users', () => {
   let tdb: TestDatabase;
@@ -25,6 +26,13 @@ describe('SMTP users', () => {
     assert.deepEqual(await users.authenticate('shop', created.password), { accountId, userId: created.id });
     assert.equal(await users.authenticate('shop', created.password + 'x'), undefined);
     assert.equal(await users.authenticate('nobody', created.password), undefined);
+  });
+
+  test('generated passwords start with a letter or digit: command-line tools take a leading "-" for an option', () => {
+    const passwords = Array.from({ length: 2_000 }, () => newPassword(24));
+    // Plain base64url would start with "-" or "_" about 62 times in 2,000.
+    assert.deepEqual(passwords.filter((p) => !/^[A-Za-z0-9][A-Za-z0-9_-]{31}$/.test(p)), []);
+    assert.equal(new Set(passwords).size, passwords.length);
   });
 
   test('a remembered login still honours a wrong password, a revocation and a changed password at once', async () => {
