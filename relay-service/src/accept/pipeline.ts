@@ -124,9 +124,7 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
     const explicit = input.unsubscribe ?? control;
     if (explicit === false) return false;
     if (explicit === undefined) {
-      if (!input.tags?.length) return false;
-      const bulk = await deps.store.accounts.nonTransactionalTags(input.accountId, now());
-      if (!input.tags.some((tag) => bulk.has(tag))) return false;
+      if (!(await carriesNonTransactionalTag(input))) return false;
       return countHeader(fields, 'List-Unsubscribe') === 0;
     }
     if (countHeader(fields, 'List-Unsubscribe') > 0) {
@@ -144,6 +142,11 @@ export function createAcceptPipeline(deps: AcceptPipelineDeps) {
    */
   async function honoursUnsubscribes(input: AcceptInput, fields: HeaderField[], unsubscribe: boolean): Promise<boolean> {
     if (unsubscribe || countHeader(fields, 'List-Unsubscribe') > 0) return true;
+    return carriesNonTransactionalTag(input);
+  }
+
+  /** Whether one of the message's tags is among those the account marks non-transactional. */
+  async function carriesNonTransactionalTag(input: AcceptInput): Promise<boolean> {
     if (!input.tags?.length) return false;
     const bulk = await deps.store.accounts.nonTransactionalTags(input.accountId, now());
     return input.tags.some((tag) => bulk.has(tag));

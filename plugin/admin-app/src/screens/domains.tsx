@@ -13,7 +13,7 @@ import { DnsRecords } from '../components/dns-records';
 import { ScreenHeader } from '../components/screen-header';
 import { Empty, Loading, LoadError } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
-import { navigate, routeHash, useApi, useNotify, useResource, useStore } from '../store';
+import { navigate, routeHash, useApi, useBusyAction, useNotify, useResource, useStore } from '../store';
 import { decodeEntities, formatDate } from '../text';
 
 export function Domains() {
@@ -80,19 +80,9 @@ function DomainDetail( { id }: { id: string } ) {
 	const notify = useNotify();
 	const { locale } = useStore();
 	const domain = useResource( () => api.domain( id ), [ id ] );
-	const [ busy, setBusy ] = useState< string | null >( null );
+	const { busy, run } = useBusyAction();
 	const [ algorithm, setAlgorithm ] = useState< DkimAlgorithm >( 'rsa' );
 
-	const run = async ( what: string, action: () => Promise< void > ) => {
-		setBusy( what );
-		try {
-			await action();
-		} catch ( error ) {
-			notify.error( error );
-		} finally {
-			setBusy( null );
-		}
-	};
 
 	const back = (
 		<a href={ routeHash( { screen: 'domains' } ) } className="relaypress-back">

@@ -13,7 +13,7 @@ import { Pager } from '../components/pager';
 import { ScreenHeader } from '../components/screen-header';
 import { Empty, Loading, LoadError } from '../components/states';
 import { downloadText } from '../download';
-import { useApi, useNotify, useResource, useStore } from '../store';
+import { useApi, useBusyAction, useNotify, useResource, useStore } from '../store';
 import { decodeEntities, formatDate } from '../text';
 
 export const SUPPRESSIONS_PER_PAGE = 50;
@@ -45,7 +45,7 @@ export function Suppressions() {
 	const list = useResource( () => api.suppressions( { search: query, limit: SUPPRESSIONS_PER_PAGE, cursor } ), [ query, cursor ] );
 	const [ email, setEmail ] = useState( '' );
 	const [ note, setNote ] = useState( '' );
-	const [ busy, setBusy ] = useState< string | null >( null );
+	const { busy, run } = useBusyAction();
 	const fileInput = useRef< HTMLInputElement >( null );
 
 	useEffect( () => {
@@ -56,16 +56,6 @@ export function Suppressions() {
 		return () => window.clearTimeout( timer );
 	}, [ search ] );
 
-	const run = async ( what: string, action: () => Promise< void > ) => {
-		setBusy( what );
-		try {
-			await action();
-		} catch ( error ) {
-			notify.error( error );
-		} finally {
-			setBusy( null );
-		}
-	};
 
 	const add = ( event: FormEvent ) => {
 		event.preventDefault();

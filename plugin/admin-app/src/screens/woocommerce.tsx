@@ -16,7 +16,7 @@ import type { Analytics, WooEmail, WooEmailList, WooPreview, WooTemplate } from 
 import { DataTable } from '../components/data-table';
 import { ScreenHeader } from '../components/screen-header';
 import { Empty, Loading, LoadError } from '../components/states';
-import { useApi, useNotify, useResource, useStore } from '../store';
+import { useApi, useBusyAction, useNotify, useResource, useStore } from '../store';
 import { decodeEntities, formatDate } from '../text';
 
 export const NO_WOOCOMMERCE = 'relaypress_no_woocommerce';
@@ -378,12 +378,11 @@ export function WooCommerce() {
 		const from = new Date( Date.now() - STATS_DAYS * 86_400_000 );
 		return api.analytics( { from: from.toISOString().slice( 0, 10 ), group_by: 'day', by_tag: true } );
 	}, [] );
-	const [ busy, setBusy ] = useState< string | null >( null );
+	const { busy, run } = useBusyAction();
 	const [ previewing, setPreviewing ] = useState< { email: WooEmail; templateId: string } | null >( null );
 
-	const save = async ( email: WooEmail, templateId: string, enabled: boolean ) => {
-		setBusy( `save-${ email.id }` );
-		try {
+	const save = ( email: WooEmail, templateId: string, enabled: boolean ) =>
+		run( `save-${ email.id }`, async () => {
 			const mapping = await api.mapWooEmail( email.id, { template_id: templateId === '' ? null : templateId, enabled } );
 			if ( list.data ) {
 				list.set( { ...list.data, emails: list.data.emails.map( ( e ) => ( e.id === mapping.id ? { ...e, template_id: mapping.template_id, mapping_enabled: mapping.mapping_enabled } : e ) ) } );
@@ -396,16 +395,10 @@ export function WooCommerce() {
 					: /* translators: %s: WooCommerce email title */
 					  sprintf( __( '%s is sent as WooCommerce’s own HTML.', 'relaypress' ), title )
 			);
-		} catch ( error ) {
-			notify.error( error );
-		} finally {
-			setBusy( null );
-		}
-	};
+		} );
 
-	const installStarters = async () => {
-		setBusy( 'starters' );
-		try {
+	const installStarters = () =>
+		run( 'starters', async () => {
 			const result = await api.installWooStarters();
 			notify.success(
 				sprintf(
@@ -419,12 +412,7 @@ export function WooCommerce() {
 			);
 			list.reload();
 			templates.reload();
-		} catch ( error ) {
-			notify.error( error );
-		} finally {
-			setBusy( null );
-		}
-	};
+		} );
 
 	const inactive = list.status === 'ready' && list.data === null;
 	const emails = list.data?.emails ?? [];

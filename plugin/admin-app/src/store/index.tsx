@@ -73,6 +73,29 @@ export function useNotify() {
 	);
 }
 
+/**
+ * One action at a time on a screen: `busy` names the running one (its button shows busy, the
+ * others are disabled); a failure becomes an error notice.
+ */
+export function useBusyAction() {
+	const notify = useNotify();
+	const [ busy, setBusy ] = useState< string | null >( null );
+	const run = useCallback(
+		async ( what: string, action: () => Promise< void > ) => {
+			setBusy( what );
+			try {
+				await action();
+			} catch ( error ) {
+				notify.error( error );
+			} finally {
+				setBusy( null );
+			}
+		},
+		[ notify ]
+	);
+	return { busy, run };
+}
+
 /** Navigates by changing the hash (no reload); the hashchange listener updates the route. */
 export function navigate( screen: Screen, id?: string | number | null ): void {
 	const hash = routeHash( { screen, id } );
