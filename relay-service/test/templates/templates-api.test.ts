@@ -58,6 +58,12 @@ describe('templates: versions, previews, and sending by template_id', () => {
     assert.equal((await call('POST', `/v1/templates/${templateId}/versions/1/activate`)).body.active_version, 1);
     assert.equal((await call('POST', `/v1/templates/${templateId}/versions/2/activate`)).body.active_version, 2);
     assert.equal((await call('GET', `/v1/templates/${templateId}`, undefined, other.token)).status, 404, 'another account\'s template');
+    // The list (what the plugin's mapping dropdown shows) is the account's own, too.
+    const ids = async (token?: string) => ((await call('GET', '/v1/templates', undefined, token)).body.data as { id: string }[]).map((t) => t.id);
+    assert.deepEqual(await ids(), [templateId]);
+    const theirs = await ids(other.token);
+    assert.equal(theirs.length, 1);
+    assert.equal(theirs.includes(templateId), false);
   });
 
   test('render: sample data by default; CSS inlined, text derived; a missing variable names itself', async () => {
